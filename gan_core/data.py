@@ -1,0 +1,47 @@
+"""The real data: 10-point sine signals, as in the source chapter.
+
+A real sample is ``x_i = mult * sin(x0 + freq * i)`` for ``i = 0 .. X_DIM-1``
+with ``x0 ~ U(0, 1)``, ``freq ~ U(1.2, 1.5)`` and ``mult ~ U(0.5, 0.8)``.
+"""
+import numpy as np
+
+#: Where the three parameters of a real sine are drawn from (inclusive ranges).
+SINE_RANGES = {"x0": (0.0, 1.0), "freq": (1.2, 1.5), "mult": (0.5, 0.8)}
+
+#: The chapter's fixed ``random=False`` sample: x0 = 0, freq = 0.2, mult = 1.
+FIXED_SINE = {"x0": 0.0, "freq": 0.2, "mult": 1.0}
+
+
+def sine_signals(x0, freq, mult, x_dim=10):
+    """Build sines from their parameters: ``x[k, i] = mult[k] * sin(x0[k] + freq[k] * i)``.
+
+    ``x0``, ``freq`` and ``mult`` are scalars or 1-D arrays of one length n;
+    the result has shape ``(n, x_dim)``.
+    """
+    x_dim = _check_positive_int("x_dim", x_dim)
+    x0, freq, mult = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (x0, freq, mult))
+    i = np.arange(x_dim, dtype=float)
+    return mult[:, None] * np.sin(x0[:, None] + freq[:, None] * i)
+
+
+def sample_sines(n, rng, x_dim=10, random=True):
+    """Draw ``n`` real samples ``mult * sin(x0 + freq * i)``, shape ``(n, x_dim)``.
+
+    With ``random=True`` the parameters come from ``SINE_RANGES`` (drawn with
+    ``rng.uniform`` in the order x0, freq, mult); with ``random=False`` every
+    row is the chapter's fixed curve ``sin(0.2 * i)``.
+    """
+    n = _check_positive_int("n", n)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    if random:
+        params = [rng.uniform(*SINE_RANGES[k], size=n) for k in ("x0", "freq", "mult")]
+    else:
+        params = [np.full(n, FIXED_SINE[k]) for k in ("x0", "freq", "mult")]
+    return sine_signals(*params, x_dim=x_dim)
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)

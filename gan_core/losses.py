@@ -1,0 +1,80 @@
+"""Binary cross-entropy and the generator losses, with their gradients.
+
+The discriminator outputs a probability ``p = sigmoid(a)`` that its input is
+real. With target ``t`` (1 real, 0 fake) the binary cross-entropy is
+
+    BCE(p, t) = -[t log p + (1 - t) log(1 - p)],
+
+with ``p`` clamped to ``[EPS, 1 - EPS]`` as in the chapter (never in place:
+the caller's array is left alone). Over a batch of N samples the loss is the
+mean, so every gradient below carries a factor ``1/N``.
+"""
+import math
+
+import numpy as np
+
+#: The chapter's clamp for D's output before taking logarithms.
+EPS = 1e-7
+
+
+def clamp_probability(p):
+    """Return ``clip(p, EPS, 1 - EPS)`` as a new array (the input is unchanged)."""
+    return np.clip(p, EPS, 1.0 - EPS)
+
+
+def bce(p, t):
+    """Mean binary cross-entropy ``mean(-[t log p + (1 - t) log(1 - p)])``, p clamped."""
+    p = np.asarray(p, dtype=float)
+    if p.size == 1:  # the one-sample-a-step hot path: plain floats are faster
+        q = min(max(float(p.flat[0]), EPS), 1.0 - EPS)
+        return -math.log(q) if t == 1 else -math.log(1.0 - q) if t == 0 else -(t * math.log(q) + (1 - t) * math.log(1 - q))
+    q = clamp_probability(p)
+    return float(np.mean(-(t * np.log(q) + (1.0 - t) * np.log(1.0 - q))))
+
+
+def bce_grad(p, t):
+    """Gradient of the mean BCE with respect to ``p``: ``[(1 - t)/(1 - p) - t/p] / N``.
+
+    ``p`` is clamped first, as in the chapter's ``LossFunc.backward``.
+    """
+    q = clamp_probability(np.asarray(p, dtype=float))
+    return ((1.0 - t) / (1.0 - q) - t / q) / q.shape[0]
+
+
+def sigmoid_bce_grad(p, t):
+    """Gradient of the mean BCE with respect to the logit ``a`` where ``p = sigmoid(a)``.
+
+    The chain rule ``dBCE/dp * dp/da = [(1 - t)/(1 - p) - t/p] * p (1 - p)``
+    collapses to ``p - t``; over a batch it is ``(p - t) / N``. This fused
+    form is exact and never divides by a tiny ``p``.
+    """
+    return (p - t) / p.shape[0]
+
+
+def generator_loss(p, kind="non_saturating"):
+    """The generator's loss on ``p = D(G(z))``, averaged over the batch.
+
+    * ``"non_saturating"`` (used by the chapter and by practice): ``-log p``;
+    * ``"saturating"`` (the minimax objective itself): ``log(1 - p)``, minimised.
+    """
+    if kind == "non_saturating":
+        return bce(p, 1)
+    if kind == "saturating":
+        return -bce(p, 0)
+    raise ValueError(f"generator loss kind must be 'non_saturating' or 'saturating', got {kind!r}")
+
+
+def generator_logit_grad(p, kind="non_saturating"):
+    """Gradient of ``generator_loss`` with respect to D's logit ``a`` (``p = sigmoid(a)``).
+
+    * non-saturating, ``L = -log p``:     ``dL/da = (p - 1) / N``;
+    * saturating,     ``L = log(1 - p)``: ``dL/da = -p / N``.
+
+    When D confidently rejects a fake (``p`` near 0) the saturating gradient
+    vanishes while the non-saturating one stays near ``-1/N``.
+    """
+    if kind == "non_saturating":
+        return (p - 1.0) / p.shape[0]
+    if kind == "saturating":
+        return -p / p.shape[0]
+    raise ValueError(f"generator loss kind must be 'non_saturating' or 'saturating', got {kind!r}")

@@ -1,0 +1,172 @@
+"""A multilayer perceptron of any depth and widths, and the chapter's two networks.
+
+All parameters of a network live in one flat vector ``theta`` (and all
+gradients in ``grad``); ``params`` and ``grads`` are dicts of named *views*
+into them (``W1, b1, W2, b2, ...``). Reading or writing ``params["W1"]`` in
+place changes ``theta`` and vice versa.
+
+Contract used by the trainer, the notebooks and the tests:
+
+* ``forward(x)``: ``(N, n_in) -> (N, n_out)``;
+* ``backward(dout)``: takes ``dL/d(output)`` of shape ``(N, n_out)``, fills
+  ``grads`` and returns ``dL/d(input)`` of shape ``(N, n_in)``.
+"""
+import numpy as np
+
+from .activations import LeakyReLU, get_activation
+from .layers import Dense, uniform_init
+
+
+def _as_rng(rng, seed):
+    if rng is not None and seed is not None:
+        raise ValueError("give either rng or seed, not both")
+    if rng is None:
+        return np.random.default_rng(0 if seed is None else seed)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def _check_sizes(sizes):
+    sizes = tuple(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output width, got {sizes!r}")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"every layer width must be an integer >= 1, got {sizes!r}")
+    return tuple(int(s) for s in sizes)
+
+
+class MLP:
+    """``sizes = (n_in, h_1, ..., n_out)``; ``activations`` has one entry per layer.
+
+    Weights and biases are drawn with the chapter's initializer
+    (``U(+-sqrt(2/(n_in + n_out)))``, biases with ``n_in = 1``) from ``rng``
+    (a ``np.random.Generator``) or ``np.random.default_rng(seed)``.
+    """
+
+    def __init__(self, sizes, activations, rng=None, seed=None):
+        sizes = _check_sizes(sizes)
+        activations = [get_activation(a) for a in activations]
+        if len(activations) != len(sizes) - 1:
+            raise ValueError(f"need {len(sizes) - 1} activations for sizes {sizes}, got {len(activations)}")
+        rng = _as_rng(rng, seed)
+        self.sizes = sizes
+        shapes = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            shapes += [(f"W{i}", (n_in, n_out)), (f"b{i}", (n_out,))]
+        total = sum(int(np.prod(s)) for _, s in shapes)
+        self.theta = np.empty(total)
+        self.grad = np.zeros(total)
+        self.params, self.grads, self._slices = {}, {}, {}
+        start = 0
+        for name, shape in shapes:
+            stop = start + int(np.prod(shape))
+            self._slices[name] = slice(start, stop)
+            self.params[name] = self.theta[start:stop].reshape(shape)
+            self.grads[name] = self.grad[start:stop].reshape(shape)
+            start = stop
+        for name, shape in shapes:  # draw in the order W1, b1, W2, b2, ...
+            n_in = shape[0] if name[0] == "W" else 1
+            self.params[name][...] = uniform_init(n_in, shape[-1], rng).reshape(shape)
+        self.layers = [
+            Dense(self.params[f"W{i}"], self.params[f"b{i}"], self.grads[f"W{i}"], self.grads[f"b{i}"], act)
+            for i, act in enumerate(activations, start=1)
+        ]
+        #: Flat views of each weight matrix's gradient (gradient clipping acts on these).
+        self.weight_grad_views = [self.grad[self._slices[f"W{i}"]] for i in range(1, len(self.layers) + 1)]
+
+    @property
+    def n_in(self):
+        return self.sizes[0]
+
+    @property
+    def n_out(self):
+        return self.sizes[-1]
+
+    @property
+    def activations(self):
+        return [layer.activation for layer in self.layers]
+
+    def forward(self, x):
+        """Map ``x`` of shape ``(N, n_in)`` through every layer: ``x_{l} = f_l(x_{l-1} W_l + b_l)``."""
+        if x.ndim != 2 or x.shape[1] != self.sizes[0]:
+            raise ValueError(f"input must have shape (N, {self.sizes[0]}), got {np.shape(x)}")
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    __call__ = forward
+
+    def backward(self, dout, param_grads=True, input_grad=True):
+        """Backpropagate ``dout = dL/d(output)``: fill ``grads``, return ``dL/d(input)``.
+
+        The delta recursion: ``dz_L = dout * f_L'``, then for each layer
+        ``dW_l = x_{l-1}^T dz_l``, ``db_l = sum_n dz_l``,
+        ``dz_{l-1} = (dz_l W_l^T) * f_{l-1}'``.
+        """
+        last = self.layers[-1]
+        return self.backward_preactivation(last.activation.backward(last.y, dout), param_grads, input_grad)
+
+    def backward_preactivation(self, dz, param_grads=True, input_grad=True):
+        """Like ``backward`` but starting from ``dL/dz`` of the last layer's pre-activation.
+
+        The trainer uses it with the fused sigmoid + BCE gradient ``p - t``.
+        ``input_grad=False`` skips ``dL/d(input)`` (returns ``None``).
+        """
+        layers = self.layers
+        for i in range(len(layers) - 1, 0, -1):
+            dx = layers[i].backward_preactivation(dz, param_grads)
+            dz = layers[i - 1].activation.backward(layers[i - 1].y, dx)
+        return layers[0].backward_preactivation(dz, param_grads, input_grad)
+
+    def zero_grad(self):
+        """Set every gradient to zero."""
+        self.grad[...] = 0.0
+
+    def copy(self):
+        """An independent network with the same architecture and parameter values."""
+        twin = MLP.__new__(type(self))
+        MLP.__init__(twin, self.sizes, self.activations, seed=0)
+        twin.theta[...] = self.theta
+        return twin
+
+    def __repr__(self):
+        acts = ", ".join(a.name for a in self.activations)
+        return f"{type(self).__name__}(sizes={self.sizes}, activations=[{acts}], parameters={self.theta.size})"
+
+
+def _hidden(hidden):
+    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
+        return (int(hidden), int(hidden))
+    return tuple(hidden)
+
+
+class Generator(MLP):
+    """The generator ``G: z -> x``. Defaults are the chapter's: 1 -> 10 -> 10 -> 10
+    with ReLU, ReLU and tanh (tanh keeps every output in ``(-1, 1)``).
+
+    ``hidden`` is an int (two hidden layers of that width, as the chapter's
+    ``G_HIDDEN``) or a sequence of widths.
+    """
+
+    def __init__(self, z_dim=1, hidden=(10, 10), x_dim=10, hidden_activation="relu",
+                 output_activation="tanh", rng=None, seed=None):
+        hidden = _hidden(hidden)
+        sizes = (z_dim, *hidden, x_dim)
+        acts = [hidden_activation] * len(hidden) + [output_activation]
+        super().__init__(_check_sizes(sizes), acts, rng=rng, seed=seed)
+
+
+class Discriminator(MLP):
+    """The discriminator ``D: x -> p(real)``. Defaults are the chapter's:
+    10 -> 10 -> 10 -> 1 with LeakyReLU(0.2), LeakyReLU(0.2) and sigmoid."""
+
+    def __init__(self, x_dim=10, hidden=(10, 10), hidden_activation=None,
+                 output_activation="sigmoid", rng=None, seed=None, leaky_slope=0.2):
+        hidden = _hidden(hidden)
+        if hidden_activation is None:
+            hidden_activation = LeakyReLU(leaky_slope)
+        sizes = (x_dim, *hidden, 1)
+        acts = [hidden_activation] * len(hidden) + [output_activation]
+        super().__init__(_check_sizes(sizes), acts, rng=rng, seed=seed)
