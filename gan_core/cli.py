@@ -44,6 +44,8 @@ def _parse_value(name, text):
 
 
 def build_parser():
+    """The ``argparse`` parser: ``train`` with ``--recipe --seed --out --force --iterations``
+    and one ``--NAME VALUE`` flag per ``Config`` field."""
     p = _Parser(prog="python -m gan_core", description="Train the book's NumPy GAN on sine signals.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("train", help="train a recipe and write model, samples, metrics and figures")
@@ -60,6 +62,7 @@ def build_parser():
 
 
 def main(argv=None):
+    """Run the command line; returns the exit status (0 ok, 2 bad arguments)."""
     args = build_parser().parse_args(argv)
     prog = "python -m gan_core"
     try:

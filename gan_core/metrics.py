@@ -271,7 +271,7 @@ def valid_fraction(samples, fit=None, rmse_tol=DEFAULT_RMSE_TOL):
 # ---------------------------------------------------------------------------
 # pairwise distances
 # ---------------------------------------------------------------------------
-def _sqdist_blocks(z, block=BLOCK_ROWS):
+def _sqdist_blocks(z, block=None):
     """Yield (r0, r1, D2, sq): D2[j, l] = ||z[r0 + j] - z[l]||^2, clamped at 0, with D2[j, r0 + j] = 0.
 
     Uses ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b on centred data (less cancellation);
@@ -280,6 +280,7 @@ def _sqdist_blocks(z, block=BLOCK_ROWS):
     z = z - z.mean(axis=0)
     sq = np.einsum("nd,nd->n", z, z)
     n = z.shape[0]
+    block = BLOCK_ROWS if block is None else block
     for r0 in range(0, n, block):
         r1 = min(n, r0 + block)
         d2 = z[r0:r1] @ z.T
