@@ -51,3 +51,293 @@ def losses_figure(history, window=200):
     b.legend(fontsize=8)
     return fig
 
+
+
+# ---------------------------------------------------------------------------
+# Figures of notebooks 04-07 (training, visualisation, experiments)
+# ---------------------------------------------------------------------------
+#: Plotting windows for the three sine parameters (a margin around the real ranges).
+PARAM_WINDOWS = {"x0": (-0.6, 1.6), "freq": (1.0, 1.7), "mult": (0.3, 1.0)}
+
+
+def _real_ranges():
+    from .data import SINE_RANGES
+    return SINE_RANGES
+
+
+def snapshots_figure(runs, n=20, title=None):
+    """Samples through training: one row per run, one panel per checkpoint.
+
+    ``runs`` maps a label to ``{"iterations": [...], "samples": [...]}`` (what
+    :func:`gan_core.experiments.checkpoints` returns); each panel draws the
+    first ``n`` samples of one checkpoint.
+    """
+    plt = _pyplot()
+    labels = list(runs)
+    ncols = max(len(runs[k]["samples"]) for k in labels)
+    fig, axes = plt.subplots(len(labels), ncols, figsize=(min(2.0 * ncols, 13), 2.1 * len(labels) + 0.5),
+                             sharey=True, squeeze=False, constrained_layout=True)
+    for r, label in enumerate(labels):
+        its, samples = runs[label]["iterations"], runs[label]["samples"]
+        for c in range(ncols):
+            ax = axes[r, c]
+            if c >= len(samples):
+                ax.axis("off")
+                continue
+            plot_signals(ax, np.asarray(samples[c])[:n], alpha=0.7, lw=0.8)
+            ax.set_title(f"{label}: {int(its[c]):,}" if c == 0 else f"{int(its[c]):,}", fontsize=9)
+            ax.set_xlabel("")
+            ax.tick_params(labelsize=7)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def parameter_histograms_figure(fits, bins=36, rmse_tol=0.05, title=None):
+    """Histograms of fitted ``x0``, ``freq`` and ``mult``: one row per entry of ``fits``.
+
+    ``fits`` maps a label to the dict of :func:`gan_core.metrics.fit_sines`.
+    Only clean sines (fit RMSE below ``rmse_tol``) are counted; the real range
+    of each parameter is shaded, and each panel says what share of the clean
+    sines falls outside it and what share of all samples is not a clean sine.
+    """
+    plt = _pyplot()
+    ranges = _real_ranges()
+    labels = list(fits)
+    fig, axes = plt.subplots(len(labels), 3, figsize=(10, 2.3 * len(labels) + 0.5), squeeze=False,
+                             constrained_layout=True)
+    for r, label in enumerate(labels):
+        fit = fits[label]
+        clean = np.asarray(fit["rmse"]) < rmse_tol
+        for c, name in enumerate(("x0", "freq", "mult")):
+            ax = axes[r, c]
+            lo, hi = ranges[name]
+            w_lo, w_hi = PARAM_WINDOWS[name]
+            vals = np.asarray(fit[name])[clean]
+            ax.axvspan(lo, hi, color="tab:green", alpha=0.15, lw=0, label="real range")
+            ax.hist(np.clip(vals, w_lo, w_hi), bins=np.linspace(w_lo, w_hi, bins + 1), color="tab:blue",
+                    alpha=0.85)
+            ax.set_xlim(w_lo, w_hi)
+            outside = np.mean((vals < lo) | (vals > hi)) if vals.size else 0.0
+            ax.text(0.98, 0.95, f"outside range: {outside:.0%}\nnot a clean sine: {1 - clean.mean():.0%}",
+                    transform=ax.transAxes, ha="right", va="top", fontsize=7)
+            ax.set_xlabel(f"fitted {name}")
+            if c == 0:
+                ax.set_ylabel(f"{label}\ncount")
+            ax.tick_params(labelsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def parameter_pairs_figure(fits, title=None, max_points=600):
+    """Scatter plots of fitted (x0, freq), (x0, mult) and (freq, mult), the real
+    ranges drawn as boxes. ``fits`` maps a label to a ``fit_sines`` dict; the
+    first entry is drawn first (use the real data there)."""
+    plt = _pyplot()
+    from matplotlib.patches import Rectangle
+    ranges = _real_ranges()
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4), constrained_layout=True)
+    pairs = (("x0", "freq"), ("x0", "mult"), ("freq", "mult"))
+    colors = ("tab:gray", "tab:red", "tab:blue", "tab:green")
+    for ax, (a, b) in zip(axes, pairs):
+        (xa, xb), (ya, yb) = ranges[a], ranges[b]
+        ax.add_patch(Rectangle((xa, ya), xb - xa, yb - ya, fill=False, ec="k", lw=1, ls="--"))
+        for k, (label, fit) in enumerate(fits.items()):
+            ax.scatter(np.asarray(fit[a])[:max_points], np.asarray(fit[b])[:max_points], s=4,
+                       alpha=0.5, color=colors[k % len(colors)], label=label, rasterized=True)
+        ax.set_xlim(*PARAM_WINDOWS[a])
+        ax.set_ylim(*PARAM_WINDOWS[b])
+        ax.set_xlabel(f"fitted {a}")
+        ax.set_ylabel(f"fitted {b}")
+    axes[0].legend(fontsize=8, markerscale=3, loc="lower right")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def mmd_figure(curves, floor, ax=None, title="MMD2 to real data over training", xscale="linear"):
+    """MMD2 over training on a log scale, with the real-vs-real noise floor.
+
+    ``curves`` maps a label to ``(iterations, mmd2_values)``; ``floor`` is the
+    dict of :func:`gan_core.metrics.mmd2_floor`. Values at or below zero (the
+    estimate is unbiased, so it can dip below 0) are drawn at the bottom of the axis.
+    ``xscale="log"`` spreads out the early iterations (leave out iteration 0 then).
+    """
+    plt = _pyplot()
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(10, 3.6), constrained_layout=True)
+    bottom = 1e-5
+    for label, (its, vals) in curves.items():
+        ax.plot(its, np.maximum(np.asarray(vals, dtype=float), bottom), marker="o", ms=3, label=label)
+    ax.axhspan(bottom, floor["max"], color="tab:green", alpha=0.12, lw=0)
+    ax.axhline(floor["max"], color="tab:green", ls="--", lw=1,
+               label=f"real vs real, largest of {floor['repeats']} draws (n = {floor['n']})")
+    ax.set_yscale("log")
+    ax.set_xscale(xscale)
+    ax.set_ylim(bottom, 2.0)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("MMD2 (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig if fig is not None else ax.figure
+
+
+def latent_walk_figure(values, signals, fit=None, title=None, cmap="viridis", zlabel="z"):
+    """Signals along a walk in noise space, coloured by position; with ``fit``
+    (a ``fit_sines`` dict of the signals) a second panel shows the fitted
+    parameters along the walk against their real ranges."""
+    plt = _pyplot()
+    values = np.asarray(values, dtype=float)
+    ncols = 2 if fit is not None else 1
+    fig, axes = plt.subplots(1, ncols, figsize=(10 if ncols == 2 else 6, 3.6), squeeze=False,
+                             constrained_layout=True)
+    ax = axes[0, 0]
+    cm = plt.get_cmap(cmap)
+    span = values.max() - values.min() or 1.0
+    for v, s in zip(values, np.asarray(signals)):
+        ax.plot(np.arange(len(s)), s, color=cm((v - values.min()) / span), lw=1.4)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel("i")
+    ax.set_ylabel("x_i")
+    sm = plt.cm.ScalarMappable(cmap=cm, norm=plt.Normalize(values.min(), values.max()))
+    fig.colorbar(sm, ax=ax, label=zlabel)
+    ax.set_title("generated signal along the walk")
+    if fit is not None:
+        ax = axes[0, 1]
+        ranges = _real_ranges()
+        for k, (name, color) in enumerate((("x0", "tab:blue"), ("freq", "tab:orange"), ("mult", "tab:green"))):
+            lo, hi = ranges[name]
+            ax.plot(values, fit[name], color=color, marker="o", ms=3, label=f"{name} (real {lo}-{hi})")
+            ax.axhspan(lo, hi, color=color, alpha=0.1, lw=0)
+        ax.set_xlabel(zlabel)
+        ax.set_ylabel("fitted parameter")
+        ax.set_title("fitted parameters along the walk")
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def score_map(ax, scores, xs, ys, xlabel, ylabel, box=None, title=None, vmin=0.0, vmax=1.0, cmap="RdBu_r"):
+    """Draw ``scores`` (shape ``(len(xs), len(ys))``, e.g. D's output over a grid
+    of sine parameters) as an image on ``ax``, with an optional dashed ``box``
+    ``((x_lo, x_hi), (y_lo, y_hi))`` for the real range. Returns the image."""
+    scores = np.asarray(scores, dtype=float)
+    im = ax.imshow(scores.T, origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
+                   extent=(xs[0], xs[-1], ys[0], ys[-1]))
+    if box is not None:
+        from matplotlib.patches import Rectangle
+        (xa, xb), (ya, yb) = box
+        ax.add_patch(Rectangle((xa, ya), xb - xa, yb - ya, fill=False, ec="k", lw=1.2, ls="--"))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return im
+
+
+def heatmap(ax, values, row_labels, col_labels, row_name, col_name, fmt="{:.2f}", title=None,
+            cmap="viridis", vmin=None, vmax=None, log=False, annotate=True):
+    """An annotated heat map of ``values`` (rows x columns) on ``ax``, e.g. a
+    sweep's final quality over two hyperparameters. ``log=True`` colours by
+    ``log10`` of the values (each cell still shows its value). Returns the image."""
+    values = np.asarray(values, dtype=float)
+    shown = np.log10(np.maximum(values, 1e-12)) if log else values
+    im = ax.imshow(shown, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(col_labels)), [str(c) for c in col_labels])
+    ax.set_yticks(range(len(row_labels)), [str(r) for r in row_labels])
+    ax.set_xlabel(col_name)
+    ax.set_ylabel(row_name)
+    if annotate:
+        lo, hi = np.nanmin(shown), np.nanmax(shown)
+        mid = (lo + hi) / 2
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                dark = shown[i, j] < mid if cmap in ("viridis", "magma", "inferno", "cividis") else False
+                ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,
+                        color="white" if dark else "black")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return im
+
+
+def curves_figure(histories, window=200, title=None):
+    """Training curves of several runs, one row each: D's and G's losses on the
+    left, D's mean output on real and on fake samples on the right (moving
+    averages over ``window`` iterations). ``histories`` maps a label to a
+    ``History``. Dotted lines mark where a guessing discriminator (D = 1/2) sits."""
+    plt = _pyplot()
+    labels = list(histories)
+    fig, axes = plt.subplots(len(labels), 2, figsize=(10, 2.5 * len(labels) + 0.4), squeeze=False,
+                             constrained_layout=True)
+    for r, label in enumerate(labels):
+        h = histories[label]
+        w = max(1, min(int(window), len(h) // 10 or 1))
+        it = h["iteration"][w - 1:]
+        a, b = axes[r]
+        a.plot(it, h.smoothed("loss_D_real", w) + h.smoothed("loss_D_fake", w), label="D loss (real + fake)")
+        a.plot(it, h.smoothed("loss_G", w), label="G loss")
+        a.axhline(2 * np.log(2), color="gray", ls=":", lw=1)
+        a.axhline(np.log(2), color="gray", ls=":", lw=1)
+        a.set_ylabel(label)
+        a.set_title(f"losses (moving average over {w})", fontsize=9)
+        b.plot(it, h.smoothed("D_real", w), label="D(real)")
+        b.plot(it, h.smoothed("D_fake", w), label="D(fake)")
+        b.axhline(0.5, color="gray", ls=":", lw=1)
+        b.set_ylim(0, 1)
+        b.set_title("D's mean output", fontsize=9)
+        if r == 0:
+            a.legend(fontsize=8)
+            b.legend(fontsize=8)
+        if r == len(labels) - 1:
+            a.set_xlabel("iteration")
+            b.set_xlabel("iteration")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def signals_figure(sets, n=50, title=None):
+    """One panel per entry of ``sets`` (a dict: label -> samples), each drawing the
+    first ``n`` signals of its set; the chapter's figure for several models at once."""
+    plt = _pyplot()
+    labels = list(sets)
+    fig, axes = plt.subplots(1, len(labels), figsize=(min(3.6 * len(labels), 13), 3.4), sharey=True,
+                             squeeze=False, constrained_layout=True)
+    for ax, label in zip(axes[0], labels):
+        s = np.asarray(sets[label])[:n]
+        plot_signals(ax, s, f"{label} ({len(s)})", alpha=0.7, lw=0.9)
+    axes[0, 0].set_ylabel("x_i")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def bars_figure(labels, columns, title=None, refs=None, xlabel=None):
+    """One bar chart per entry of ``columns`` (a dict: panel title -> one value per
+    label), side by side; ``refs`` (panel title -> value) adds a dashed reference
+    line, e.g. what real data scores. Each bar is labelled with its value."""
+    plt = _pyplot()
+    refs = refs or {}
+    names = list(columns)
+    fig, axes = plt.subplots(1, len(names), figsize=(min(3.4 * len(names), 13), 3.2), squeeze=False,
+                             constrained_layout=True)
+    x = np.arange(len(labels))
+    for ax, name in zip(axes[0], names):
+        vals = np.asarray(columns[name], dtype=float)
+        ax.bar(x, vals, color="tab:blue", alpha=0.85)
+        for xi, v in zip(x, vals):
+            ax.text(xi, v, f"{v:.0f}" if abs(v) >= 10 else f"{v:.2g}", ha="center", va="bottom", fontsize=8)
+        if name in refs:
+            ax.axhline(refs[name], color="tab:green", ls="--", lw=1, label="real data")
+            ax.legend(fontsize=7, loc="lower right")
+        ax.set_xticks(x, [str(lab) for lab in labels], fontsize=8)
+        ax.set_title(name, fontsize=10)
+        ax.set_ylim(0, max(1e-12, np.nanmax(vals), refs.get(name, 0)) * 1.18)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+    if title:
+        fig.suptitle(title)
+    return fig

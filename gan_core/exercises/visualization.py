@@ -1,0 +1,69 @@
+"""Checks for the exercises of notebook 05 (visualization)."""
+import numpy as np
+
+from ..data import sample_sines, sine_signals
+from ..metrics import coverage, valid_fraction
+from ..trainer import Trainer
+from ._verdict import verdict
+
+
+def solution_interpolate(trainer, z_a, z_b, steps):
+    """Reference solution of exercise 1: ``G`` along the segment from ``z_a`` to ``z_b``."""
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    z = (1 - t) * np.asarray(z_a, float)[None, :] + t * np.asarray(z_b, float)[None, :]
+    return trainer.generate(z)
+
+
+def check_interpolation(interpolate, steps=7):
+    """Exercise 1: ``interpolate(trainer, z_a, z_b, steps)`` on a small recommended-style
+    trainer must equal ``G((1 - t) z_a + t z_b)`` for ``t = 0, 1/(steps-1), ..., 1``."""
+    what = "your interpolation follows the straight line from z_a to z_b"
+    trainer = Trainer(recipe="recommended", seed=0, Z_DIM=3, G_HIDDEN=(8, 8), D_HIDDEN=(8, 8))
+    rng = np.random.default_rng(11)
+    z_a, z_b = rng.standard_normal(3), rng.standard_normal(3)
+    expected = solution_interpolate(trainer, z_a, z_b, steps)
+    try:
+        got = np.asarray(interpolate(trainer, z_a, z_b, steps), dtype=float)
+    except Exception as exc:  # the reader's code
+        return verdict(False, what, f"calling it raised {type(exc).__name__}: {exc}")
+    if got.shape != expected.shape:
+        return verdict(False, what, f"expected shape {expected.shape}, got {got.shape}")
+    if not np.allclose(got[[0, -1]], expected[[0, -1]], atol=1e-10):
+        return verdict(False, what, "the first and last rows must be G(z_a) and G(z_b)")
+    gap = float(np.abs(got - expected).max())
+    return verdict(gap <= 1e-10, what, f"largest difference {gap:.2e}; are the points evenly spaced?")
+
+
+def solution_collapsed(samples):
+    """Reference solution of exercise 2: fewer than half valid, or a frequency spread
+    below half the real spread."""
+    if valid_fraction(samples) < 0.5:
+        return True
+    return coverage(samples)["std_freq"] < 0.5
+
+
+def _test_sets():
+    rng = np.random.default_rng(5)
+    real = sample_sines(400, rng)
+    one = np.repeat(sine_signals(0.5, 1.35, 0.65), 400, axis=0)
+    narrow = sine_signals(rng.uniform(0, 1, 400), rng.uniform(1.33, 1.37, 400), rng.uniform(0.5, 0.8, 400))
+    noise = rng.uniform(-0.8, 0.8, (400, 10))
+    wide_but_half = np.concatenate([real[:150], noise[:250]])
+    return [("real samples", real, False), ("one repeated sine", one, True),
+            ("valid sines, frequencies in [1.33, 1.37]", narrow, True),
+            ("mostly noise", wide_but_half, True)]
+
+
+def check_collapse_detector(collapsed):
+    """Exercise 2: ``collapsed(samples)`` must say False for real samples and True for
+    one repeated sine, for sines of a narrow frequency band, and for a set that is
+    mostly not sines."""
+    wrong = []
+    for name, samples, expected in _test_sets():
+        try:
+            got = bool(collapsed(samples))
+        except Exception as exc:  # the reader's code
+            return verdict(False, "your detector", f"on {name} it raised {type(exc).__name__}: {exc}")
+        if got != expected:
+            wrong.append(f"{name}: expected {expected}, got {got}")
+    return verdict(not wrong, "your detector tells collapsed sets from real ones", "; ".join(wrong))

@@ -1,0 +1,144 @@
+"""The live dashboard in a real browser: Voila and JupyterLab, driven by Playwright.
+
+Each test serves a notebook, opens it in headless Chromium and does what a
+reader does: press Play and watch ``iteration N`` climb and the picture change,
+press an arrow key on the ``step_size_G`` slider and watch the readout and the
+training follow, pause. A screenshot of the dashboard goes into the test's
+``tmp_path``. Timings are not asserted here (``bench/bench_dashboard.py``
+measures them); every wait has a generous time-out.
+
+Without Chromium (``/usr/bin/chromium``) these tests are skipped with a reason;
+with ``CI`` set they fail instead (see ``tests/browser_helpers.py``).
+"""
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+import browser_helpers as bh
+
+pytestmark = pytest.mark.browser
+
+APP = "apps/dashboard.ipynb"
+CHAPTER = "notebooks/04_training.ipynb"
+NEXT_G = re.compile(r"next step: step_size_G ([0-9.e+-]+)")
+LAST_G = re.compile(r"last frame: step_size_G ([0-9.e+-]+)")
+FRAME = re.compile(r"frame (\d+)")
+
+
+ALL_CELLS_RUN = """() => {
+    const w = window.jupyterapp.shell.currentWidget;
+    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    if (!k || k.status !== 'idle') return false;
+    const cells = w.content.widgets.filter(c => c.model.type === 'code');
+    return cells.length > 0 && cells.every(c => c.model.executionCount !== null);
+}"""
+
+
+def has_dashboard(notebook):
+    """True if ``notebook`` has a code cell that builds the dashboard."""
+    import nbformat
+
+    path = bh.ROOT / notebook
+    if not path.exists():
+        return False
+    nb = nbformat.read(path, as_version=4)
+    return any(c.cell_type == "code" and "Dashboard(" in c.source for c in nb.cells)
+
+
+def _number(pattern, text):
+    m = pattern.search(text)
+    return float(m.group(1)) if m else None
+
+
+def wait_for_dashboard(page, timeout):
+    dash = page.locator(".gan-dashboard").first
+    dash.locator(".gan-readout").wait_for(state="visible", timeout=timeout * 1000)
+    dash.scroll_into_view_if_needed()
+    return dash
+
+
+def exercise(page, dash, shot):
+    """Play, watch it train, press a key on step_size_G, watch it follow, pause. Returns figures seen."""
+    text = bh.readout(dash)
+    assert text.startswith("iteration "), text
+    labels = dash.locator(".widget-slider label.widget-label").all_inner_texts()
+    for name in bh.SLIDERS:
+        assert name in labels, f"no slider described {name!r}: {labels}"
+    it0 = bh.iteration(dash)
+    img = dash.locator("img").last
+    src0, pixels0 = img.get_attribute("src"), img.screenshot()
+
+    # Play: iteration N climbs, frame after frame, and the picture changes.
+    play = dash.locator(".widget-play button").first
+    play.click()
+    t0 = time.monotonic()
+    frame0 = int(_number(FRAME, bh.readout(dash)) or 0)
+    bh.poll(lambda: (_number(FRAME, bh.readout(dash)) or 0) >= frame0 + 3 and bh.iteration(dash) > it0,
+            timeout=30, what="three frames of training after Play")
+    seen = [bh.iteration(dash)]
+    seen.append(bh.poll(lambda: (lambda n: n if n and n > seen[0] else None)(bh.iteration(dash)), timeout=20,
+                        what="iteration N to keep climbing"))
+    assert seen[1] > seen[0] > it0
+    bh.poll(lambda: img.get_attribute("src") != src0, timeout=10, what="a new picture")
+    assert img.screenshot() != pixels0, "the samples picture did not change"
+    frames_per_s = ((_number(FRAME, bh.readout(dash)) or 0) - frame0) / (time.monotonic() - t0)
+
+    # A key on step_size_G: the readout shows the new value, the next frames use it.
+    g_before = _number(NEXT_G, bh.readout(dash))
+    handle = bh.slider(dash, "step_size_G").locator(".noUi-handle")
+    handle.press("ArrowRight")
+    t_key = time.monotonic()
+    g_after = bh.poll(lambda: (lambda g: g if g and g != g_before else None)(_number(NEXT_G, bh.readout(dash))),
+                      timeout=10, what="the readout to show the new step_size_G")
+    latency = time.monotonic() - t_key
+    assert g_after > g_before * 1.5, (g_before, g_after)       # an arrow key moves half a decade up
+    slider_shows = float(bh.slider_value(dash, "step_size_G"))
+    assert abs(slider_shows - g_after) <= 0.01 * g_after, (slider_shows, g_after)
+    it_key = bh.iteration(dash)
+    bh.poll(lambda: (_number(LAST_G, bh.readout(dash)) == g_after and bh.iteration(dash) > it_key),
+            timeout=20, what="a frame trained with the new step_size_G")
+
+    dash.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+
+    # Pause: training stops.
+    play.click()
+    time.sleep(0.5)
+    stopped = bh.poll(lambda: (lambda a: a if (time.sleep(0.4) or bh.iteration(dash) == a) else None)(
+        bh.iteration(dash)), timeout=10, what="training to stop after Pause")
+    time.sleep(0.5)
+    assert bh.iteration(dash) == stopped
+    return {"frames_per_s": frames_per_s, "key_to_readout_s": latency}
+
+
+@pytest.mark.parametrize("notebook", [APP, CHAPTER], ids=["app", "04_training"])
+def test_dashboard_in_voila(notebook, tmp_path):
+    bh.require_browser()
+    if not has_dashboard(notebook):
+        pytest.skip(f"{notebook} has no dashboard cell yet")
+    with bh.voila_server(notebook) as url, bh.chromium_page() as page:
+        page.goto(url, timeout=180_000)      # Voila runs the notebook before it answers
+        dash = wait_for_dashboard(page, timeout=60)
+        figures = exercise(page, dash, tmp_path / f"voila-{Path(notebook).stem}.png")
+    print(f"voila {notebook}: {figures}")
+
+
+def test_dashboard_in_jupyterlab(tmp_path):
+    bh.require_browser()
+    notebook = CHAPTER if has_dashboard(CHAPTER) else APP
+    with bh.lab_server(notebook) as (url, copy), bh.chromium_page() as page:
+        page.goto(url)
+        page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
+        page.wait_for_function(
+            """() => { const w = window.jupyterapp.shell.currentWidget;
+                       const k = w && w.sessionContext && w.sessionContext.session &&
+                                 w.sessionContext.session.kernel;
+                       return k && k.status === 'idle'; }""", timeout=60_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Wait for the whole notebook: the cells after the dashboard drive it too.
+        page.wait_for_function(ALL_CELLS_RUN, timeout=180_000, polling=250)
+        dash = wait_for_dashboard(page, timeout=30)
+        figures = exercise(page, dash, tmp_path / f"lab-{Path(notebook).stem}.png")
+    print(f"jupyterlab {notebook}: {figures}")

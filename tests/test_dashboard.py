@@ -1,0 +1,389 @@
+"""The live dashboard, driven directly from Python (no browser).
+
+Every check goes through the widgets or the public methods a notebook cell would
+use: set a control, run a frame, look at the trainer's history and the texts the
+reader sees. (The same behaviour in a real browser: tests/test_browser.py.)
+"""
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ipywidgets = pytest.importorskip("ipywidgets")
+
+import gan_core  # noqa: E402
+from gan_core.dashboard import Dashboard  # noqa: E402
+
+CHUNK = 40
+
+
+def make(**kwargs):
+    kwargs.setdefault("chunk", CHUNK)
+    kwargs.setdefault("quality_every", 3)
+    kwargs.setdefault("quality_samples", 50)
+    kwargs.setdefault("n_show", 10)
+    kwargs.setdefault("dpi", 40)
+    return Dashboard(**kwargs)
+
+
+@pytest.fixture
+def dash():
+    return make()
+
+
+def first_row_of_next_frame(d, column):
+    """Run one frame; return ``column`` of its first iteration (the very next step)."""
+    start = d.trainer.iteration
+    d.step()
+    return d.trainer.history[column][start]
+
+
+# ------------------------------------------------------------------ the controls
+def test_controls_have_the_chapter_names_and_log_scale(dash):
+    for name in ("step_size_G", "step_size_D", "GRADIENT_CLIP", "WEIGHT_CLIP"):
+        ctl = dash.controls[name]
+        assert isinstance(ctl, ipywidgets.FloatLogSlider)
+        assert ctl.description == name
+    assert isinstance(dash.controls["play"], ipywidgets.Play)
+    for name in ("GRADIENT_CLIP_on", "WEIGHT_CLIP_on"):
+        assert dash.controls[name].value is True
+    assert dash.controls["recipe"].options == ("book", "recommended")
+    assert dash.controls["batch_size"].value == 1
+    assert dash.readout_text.startswith("iteration 0")
+    assert dash.png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dash.image.value == dash.png
+    assert dash.frame_count == 0
+
+
+def test_preset_values_on_the_controls_match_the_recipe(dash):
+    c = gan_core.book()
+    for name in ("step_size_G", "step_size_D", "GRADIENT_CLIP", "WEIGHT_CLIP"):
+        assert dash.controls[name].value == getattr(c, name)
+        assert dash.trainer.config.__getattribute__(name) == getattr(c, name)
+
+
+@pytest.mark.parametrize("name,value", [("step_size_G", 0.05), ("step_size_D", 0.1)])
+def test_step_size_slider_acts_on_the_very_next_step(dash, name, value):
+    dash.step()
+    before = dash.trainer.iteration
+    dash.controls[name].value = value
+    assert dash.trainer.config.__getattribute__(name) == value
+    assert dash.trainer.iteration == before            # no restart
+    assert first_row_of_next_frame(dash, name) == value
+    assert dash.trainer.history[name][before - 1] == 0.01  # the frame before used the old value
+    assert f"{name} 0.05" in dash.readout_text or f"{name} 0.1" in dash.readout_text
+    assert dash.status_kind == "info" and name in dash.status_text
+
+
+def test_gradient_clip_slider_acts_on_the_next_step(dash):
+    dash.step()
+    dash.controls["GRADIENT_CLIP"].value = 0.001
+    start = dash.trainer.iteration
+    dash.step()
+    h = dash.trainer.history
+    # each of the 3 weight matrices is clipped to 0.001; the norm is over all of them
+    limit = math.sqrt(3) * 0.001 * (1 + 1e-9)
+    assert h["grad_norm_D_clipped"][start] <= limit < h["grad_norm_D"][start]
+    assert h["grad_norm_G_clipped"][start] <= limit
+    assert h["clipped_D"][start] == 1.0
+
+
+def test_gradient_clip_switch_turns_clipping_off_and_on(dash):
+    dash.controls["GRADIENT_CLIP_on"].value = False
+    assert dash.trainer.config.GRADIENT_CLIP is None
+    assert dash.controls["GRADIENT_CLIP"].disabled
+    start = dash.trainer.iteration
+    dash.step()
+    h = dash.trainer.history
+    np.testing.assert_array_equal(h["grad_norm_D"][start:], h["grad_norm_D_clipped"][start:])
+    assert h["clipped_D"][start:].sum() == 0
+    assert "GRADIENT_CLIP off" in dash.readout_text
+    dash.controls["GRADIENT_CLIP_on"].value = True
+    assert dash.trainer.config.GRADIENT_CLIP == 0.2
+    assert not dash.controls["GRADIENT_CLIP"].disabled
+
+
+def test_weight_clip_slider_and_switch(dash):
+    dash.step()
+    dash.controls["WEIGHT_CLIP"].value = 0.01
+    dash.trainer.step()                               # the very next step clips to 0.01
+    assert np.abs(dash.trainer.D.theta).max() <= 0.01 + 1e-12
+    assert np.abs(dash.trainer.G.theta).max() <= 0.01 + 1e-12
+    dash.controls["WEIGHT_CLIP_on"].value = False
+    assert dash.trainer.config.WEIGHT_CLIP is None
+    dash.controls["WEIGHT_CLIP"].value = 0.5          # slider moved while off: stored, not used
+    assert dash.trainer.config.WEIGHT_CLIP is None
+    assert "switched off" in dash.status_text
+    dash.controls["WEIGHT_CLIP_on"].value = True
+    assert dash.trainer.config.WEIGHT_CLIP == 0.5
+
+
+def test_batch_size_and_optimizer_are_live(dash):
+    dash.step()
+    before = dash.trainer.iteration
+    dash.controls["batch_size"].value = 16
+    dash.controls["optimizer"].value = "adam"
+    assert dash.trainer.config.batch_size == 16
+    assert dash.trainer.opt_G.name == "adam"
+    dash.step()
+    assert dash.trainer.iteration == before + CHUNK   # same run, no restart
+    assert "batch_size 16" in dash.readout_text and "adam" in dash.readout_text
+
+
+def test_set_from_code(dash):
+    assert dash.set(step_size_D=0.1, GRADIENT_CLIP=None) is True
+    assert dash.trainer.config.step_size_D == 0.1
+    assert dash.trainer.config.GRADIENT_CLIP is None
+    assert dash.controls["GRADIENT_CLIP_on"].value is False
+    assert dash.set(GRADIENT_CLIP=0.5) is True        # a number switches the clip back on
+    assert dash.trainer.config.GRADIENT_CLIP == 0.5 and dash.controls["GRADIENT_CLIP_on"].value
+    assert dash.set(batch_size=48) is True            # not on the slider yet: added
+    assert dash.trainer.config.batch_size == 48
+    with pytest.raises(ValueError, match="unknown control"):
+        dash.set(learning_rate=0.1)
+
+
+# --------------------------------------------------------------- play, step, reset
+def test_play_ticks_advance_and_redraw(dash):
+    play = dash.controls["play"]
+    png0, readout0 = dash.png, dash.readout_text
+    play.playing = True
+    play.value += 1
+    assert dash.trainer.iteration == CHUNK
+    assert dash.frame_count == 1
+    assert dash.png != png0 and dash.image.value == dash.png
+    assert dash.readout_text.startswith(f"iteration {CHUNK}") and dash.readout_text != readout0
+    png1 = dash.png
+    play.value += 1
+    assert dash.trainer.iteration == 2 * CHUNK and dash.png != png1
+    dash.tick()
+    assert dash.trainer.iteration == 3 * CHUNK and dash.frame_count == 3
+
+
+def test_stop_button_and_paused_ticks_do_not_train(dash):
+    play = dash.controls["play"]
+    play.playing = True
+    play.value = 5
+    assert dash.trainer.iteration == CHUNK
+    play.value = 0                                    # the stop button: back to min
+    assert dash.trainer.iteration == CHUNK
+    play.playing = False
+    play.value = 1                                    # a late tick after Pause
+    assert dash.trainer.iteration == CHUNK
+
+
+def test_step_button_and_chunk_control(dash):
+    dash.controls["step"].click()
+    assert dash.trainer.iteration == CHUNK
+    dash.controls["chunk"].value = 100
+    dash.controls["step"].click()
+    assert dash.trainer.iteration == CHUNK + 100
+    assert "100 iterations per frame" in dash.readout_text
+
+
+def test_readout_reports_what_the_last_frame_used(dash):
+    dash.controls["step_size_G"].value = 0.0316
+    assert "next step: step_size_G 0.0316" in dash.readout_text
+    assert "last frame: none yet" in dash.readout_text
+    dash.step()
+    assert "last frame: step_size_G 0.0316" in dash.readout_text
+
+
+def test_reset_restores_the_preset(dash):
+    dash.set(step_size_G=0.05, step_size_D=0.002, WEIGHT_CLIP=None, batch_size=8)
+    dash.step()
+    dash.controls["reset"].click()
+    c, book = dash.trainer.config, gan_core.book()
+    assert c == book
+    assert dash.trainer.iteration == 0 and len(dash.trainer.history) == 0
+    assert dash.controls["step_size_G"].value == 0.01
+    assert dash.controls["step_size_D"].value == 0.01
+    assert dash.controls["WEIGHT_CLIP_on"].value is True and dash.controls["WEIGHT_CLIP"].value == 0.25
+    assert dash.controls["batch_size"].value == 1
+    assert "reset" in dash.status_text and dash.readout_text.startswith("iteration 0")
+    # the same run as a fresh one
+    dash.step()
+    fresh = gan_core.Trainer(recipe="book", seed=0).train(CHUNK)
+    np.testing.assert_array_equal(dash.trainer.G.theta, fresh.G.theta)
+
+
+def test_reset_keeps_the_seed(dash):
+    dash.controls["seed"].value = 3
+    dash.step()
+    dash.reset()
+    assert dash.trainer.seed == 3 and dash.controls["seed"].value == 3
+
+
+# -------------------------------------------------------------------- bad values
+BAD = [("step_size_G", 0), ("step_size_D", 0.0), ("step_size_G", -0.01), ("step_size_D", float("nan")),
+       ("GRADIENT_CLIP", float("nan")), ("WEIGHT_CLIP", float("nan")), ("GRADIENT_CLIP", 0),
+       ("WEIGHT_CLIP", float("inf")), ("step_size_G", 1e4)]
+
+
+def test_bad_values_are_refused_with_a_visible_message(dash):
+    for name, bad in BAD:
+        before = getattr(dash.trainer.config, name)
+        dash.controls[name].value = bad
+        assert getattr(dash.trainer.config, name) == before, name
+        assert dash.controls[name].value == before, name
+        assert dash.status_kind == "error"
+        assert dash.status_text.startswith(f"refused {name}"), dash.status_text
+        assert f"Keeping {name} = " in dash.status_text
+        assert "refused" in dash._status_w.value and "#b00020" in dash._status_w.value   # shown, in red
+    start = dash.trainer.iteration
+    dash.step()
+    for name in ("step_size_G", "step_size_D"):
+        assert dash.trainer.history[name][start] == 0.01
+    assert dash.trainer.config.GRADIENT_CLIP == 0.2 and dash.trainer.config.WEIGHT_CLIP == 0.25
+
+
+def test_bad_values_through_set_return_false(dash):
+    assert dash.set(step_size_D=0) is False
+    assert dash.trainer.config.step_size_D == 0.01 and "refused step_size_D" in dash.status_text
+    assert dash.set(batch_size=0) is False and dash.trainer.config.batch_size == 1
+    assert dash.set(optimizer="rmsprop") is False and dash.trainer.config.optimizer == "sgd"
+    assert dash.set(recipe="fancy") is False
+    assert dash.set(Z_DIM=0) is False and dash.trainer.config.Z_DIM == 1
+    assert dash.set(seed=-1) is False and dash.trainer.seed == 0
+
+
+def test_browser_echo_of_the_same_value_changes_nothing(dash):
+    status = dash.status_text
+    dash.controls["WEIGHT_CLIP"].value = 0.25 * (1 + 1e-15)   # what Math.pow(10, log10(0.25)) gives back
+    assert dash.status_text == status
+    assert dash.trainer.config.WEIGHT_CLIP == 0.25
+
+
+# ------------------------------------------------------------ restarts, and why
+@pytest.mark.parametrize("name,value,check", [
+    ("Z_DIM", 3, lambda t: t.G.layers[0].W.shape[0] == 3),
+    ("G_HIDDEN", (16, 16), lambda t: t.G.layers[0].W.shape[1] == 16),
+    ("D_HIDDEN", (32, 32), lambda t: t.D.layers[0].W.shape[1] == 32),
+])
+def test_architecture_change_resets_and_says_so(dash, name, value, check):
+    dash.set(step_size_D=0.05)
+    dash.step()
+    dash.controls[name].value = value
+    assert dash.trainer.iteration == 0 and len(dash.trainer.history) == 0
+    assert check(dash.trainer)
+    assert name in dash.status_text and "starts again from scratch" in dash.status_text
+    assert dash.trainer.config.step_size_D == 0.05      # live settings are kept
+    dash.step()
+    assert dash.trainer.iteration == CHUNK
+
+
+def test_recipe_dropdown_loads_the_preset_and_restarts(dash):
+    dash.step()
+    dash.controls["recipe"].value = "recommended"
+    rec = gan_core.recommended()
+    assert dash.trainer.config == rec and dash.trainer.iteration == 0
+    assert dash.controls["GRADIENT_CLIP_on"].value is False and dash.controls["GRADIENT_CLIP"].disabled
+    assert dash.controls["WEIGHT_CLIP_on"].value is False
+    assert dash.controls["optimizer"].value == "adam" and dash.controls["batch_size"].value == 64
+    assert dash.controls["Z_DIM"].value == 5 and dash.controls["G_HIDDEN"].value == (32, 32)
+    assert math.isclose(dash.controls["step_size_G"].value, 0.002)
+    assert "preset 'recommended'" in dash.status_text and "starts again" in dash.status_text
+    dash.step()
+    assert dash.trainer.iteration == CHUNK
+    dash.reset()                                        # Reset now means the recommended preset
+    assert dash.trainer.config == rec
+
+
+def test_seed_change_restarts(dash):
+    dash.step()
+    dash.controls["seed"].value = 5
+    assert dash.trainer.seed == 5 and dash.trainer.iteration == 0
+    assert "seed 5" in dash.status_text
+
+
+# ------------------------------------------------------------------ edge cases
+def test_play_pauses_at_iter_num():
+    d = make(ITER_NUM=100, chunk=60)
+    play = d.controls["play"]
+    play.playing = True
+    play.value += 1
+    play.value += 1
+    assert d.trainer.iteration == 100                    # the chunk stops at ITER_NUM
+    assert play.playing is False
+    assert "reached ITER_NUM = 100" in d.status_text
+    d.step()                                             # and goes on when asked
+    assert d.trainer.iteration == 160
+
+
+def test_divergence_pauses_and_explains(dash, monkeypatch):
+    def boom():
+        raise FloatingPointError("training diverged at iteration 7: D or G produced a non-finite value")
+    monkeypatch.setattr(dash.trainer, "step", boom)
+    play = dash.controls["play"]
+    play.playing = True
+    play.value += 1
+    assert play.playing is False
+    assert dash.status_kind == "error" and "diverged" in dash.status_text and "Reset" in dash.status_text
+
+
+def test_quality_is_measured_every_k_frames(dash):
+    q = dash._quality
+    assert q["it"] == [0]
+    for _ in range(3):
+        dash.step()
+    assert q["it"] == [0, 3 * CHUNK]
+    assert 0.0 <= q["valid"][-1] <= 1.0 and np.isfinite(q["mmd2"][-1])
+    assert "quality after 120 iterations" in dash.summary()
+
+
+def test_history_is_trimmed_on_long_runs():
+    d = make(history_limit=1000, chunk=700)
+    d.step()
+    d.step()
+    assert len(d.trainer.history) <= 1000
+    assert d.trainer.history["iteration"][-1] == 1400
+
+
+def test_summary_and_repr_are_rounded_and_stable(dash):
+    dash.step()
+    text = dash.summary()
+    assert text.startswith(f"after {CHUNK} iterations; next step: step_size_G 0.01")
+    assert "D(real) 0." in text
+    assert repr(dash) == f"Dashboard(recipe='book', seed=0, iteration={CHUNK})"
+    bundle = dash._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(dash)
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_constructor_overrides_and_checks():
+    d = make(step_size_D=0.1, GRADIENT_CLIP=None)
+    assert d.controls["step_size_D"].value == 0.1
+    assert d.controls["GRADIENT_CLIP_on"].value is False
+    with pytest.raises(ValueError, match="recipe"):
+        Dashboard(recipe="fancy")
+    with pytest.raises(ValueError, match="chunk"):
+        Dashboard(chunk=0)
+
+
+def test_import_gan_core_does_not_import_widgets():
+    code = "import sys, gan_core; print('ipywidgets' in sys.modules, 'matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_only_the_readout_says_iteration_n(dash):
+    """A page (or a browser test) looking for the text `iteration N` finds the readout, nothing else."""
+    import re
+
+    pattern = re.compile(r"iteration \d")
+    dash.step()
+    texts = [dash.summary()]
+    dash.set(step_size_D=0.1)
+    texts.append(dash.status_text)
+    dash.set(Z_DIM=2)
+    texts.append(dash.status_text)
+    dash.set(seed=1)
+    texts.append(dash.status_text)
+    dash.reset()
+    texts.append(dash.status_text)
+    texts += [w.description for w in dash.controls.values()] + [getattr(w, "tooltip", "") or ""
+                                                                 for w in dash.controls.values()]
+    assert not [t for t in texts if pattern.search(t)]
+    assert pattern.match(dash.readout_text)
