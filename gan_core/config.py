@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ARCHITECTURE_FIELDS = ("Z_DIM", "X_DIM", "G_HIDDEN", "D_HIDDEN", "leaky_slope", "G_activation")
+ARCHITECTURE_FIELDS = ("Z_DIM", "X_DIM", "G_HIDDEN", "D_HIDDEN", "leaky_slope")
 
 _CHOICES = {
     "optimizer": ("sgd", "adam"),
     "lr_decay": ("none", "linear"),
     "g_loss": ("non_saturating", "saturating"),
-    "G_activation": ("relu", "leaky_relu", "tanh"),
 }
 
 
@@ -31,11 +30,6 @@ class Config:
     ``lr_decay="linear"`` scales both step sizes by ``1 - t / ITER_NUM``.
     ``ema`` (``None`` or a decay in ``[0, 1)``) keeps an exponential moving
     average of the generator's weights, used for sampling.
-    ``r1_gamma`` > 0 adds the R1 gradient penalty ``(r1_gamma / 2) *
-    mean ||grad_x logit D(x)||^2`` on real samples to D's loss (0 = off, as in
-    the chapter). ``d_steps`` is the number of D updates (each on a fresh
-    real and fake batch) per G update (1 in the chapter).
-    ``G_activation`` is the generator's hidden activation (ReLU in the chapter).
     """
 
     Z_DIM: int = 1
@@ -55,9 +49,6 @@ class Config:
     ema: object = None
     g_loss: str = "non_saturating"
     leaky_slope: float = 0.2
-    r1_gamma: float = 0.0
-    d_steps: int = 1
-    G_activation: str = "relu"
 
     def __setattr__(self, name, value):
         if name not in FIELD_NAMES:
@@ -141,10 +132,6 @@ def check_value(name, value):
         return _number(name, value, 0, 1, hi_open=True, allow_none=True)
     if name == "leaky_slope":
         return _number(name, value, 0, 1)
-    if name == "r1_gamma":
-        return _number(name, value, 0, 1e6)
-    if name == "d_steps":
-        return _number(name, value, 1, 100, integer=True)
     if name in _CHOICES:
         if value not in _CHOICES[name]:
             raise ValueError(f"{name} must be one of {', '.join(map(repr, _CHOICES[name]))}, got {value!r}")

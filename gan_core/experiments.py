@@ -2,11 +2,17 @@
 
 The notebooks 04-07 use these to keep their cells short:
 
+* :func:`measure` is :func:`gan_core.metrics.evaluate` plus ``box_cells``
+  (:func:`box_coverage`): the share of the 64 cells of the real parameter box
+  that the valid samples reach.
 * :func:`run` trains one setting (a recipe plus overrides) for one seed, times
-  it and measures 500 generated signals with :func:`gan_core.metrics.evaluate`.
+  it and measures 500 generated signals.
 * :func:`sweep` does that for every combination of a few hyperparameter values
   (and seeds) and returns a :class:`Sweep`, a small table you can print or turn
   into a heat map (``Sweep.values``).
+* :class:`ParallelRuns` trains several runs of one architecture side by side in
+  stacked arrays (each follows the path of its own ``Trainer``), and
+  :func:`parallel_sweep` sweeps step sizes, clips and G's loss with it.
 * :func:`checkpoints` trains a run up to a list of iterations and keeps samples
   drawn from the same noise at each of them (samples through training, MMD2
   over training).
@@ -30,8 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import sample_sines, sine_signals
-from .data import SINE_RANGES
+from .data import SINE_RANGES, sample_sines, sine_signals
 from .metrics import evaluate, fit_sines, mmd2, valid_mask
 from .trainer import Trainer
 
@@ -196,6 +201,12 @@ def sweep(axes, recipe="recommended", iterations=None, seeds=(0,), n_eval=500, k
 #: The hyperparameters that may differ between the runs of one :class:`ParallelRuns`.
 PARALLEL_FIELDS = ("step_size_G", "step_size_D", "GRADIENT_CLIP", "WEIGHT_CLIP", "g_loss")
 
+#: Every Config field whose effect :class:`ParallelRuns` reproduces. A config that sets
+#: any other field away from its default is refused (train it with ``Trainer`` instead).
+PARALLEL_SUPPORTED = PARALLEL_FIELDS + (
+    "Z_DIM", "X_DIM", "G_HIDDEN", "D_HIDDEN", "ITER_NUM", "batch_size", "optimizer", "adam_beta1",
+    "adam_beta2", "lr_decay", "ema", "leaky_slope", "r1_gamma", "d_steps", "G_activation")
+
 
 class _StackedNet:
     """K copies of one network, stacked. All parameters live in one flat vector
@@ -318,6 +329,11 @@ class ParallelRuns:
                 raise ValueError(f"ParallelRuns can vary only {', '.join(PARALLEL_FIELDS)}, step_size and seed "
                                  f"between runs; got {bad} (use sweep() for the others)")
         self.config = get_recipe(recipe).replace(**_expand(fixed))
+        defaults = type(self.config)()
+        unknown = [f for f in self.config.to_dict()
+                   if f not in PARALLEL_SUPPORTED and getattr(self.config, f) != getattr(defaults, f)]
+        if unknown:
+            raise NotImplementedError(f"ParallelRuns does not reproduce {', '.join(unknown)}; use sweep() instead")
         self.settings = settings
         self.configs = [self.config.replace(**{k: v for k, v in s.items() if k != "seed"}) for s in settings]
         self.seeds = [int(s.get("seed", seed)) for s in settings]

@@ -20,7 +20,6 @@ import math
 
 import numpy as np
 
-from .activations import Identity, LeakyReLU, ReLU
 from .config import ARCHITECTURE_FIELDS, Config, check_value
 from .data import sample_sines
 from .history import History
@@ -100,8 +99,7 @@ class Trainer:
         self.config = self.config.replace(**changes)
         c = self.config
         g_seq, d_seq, data_seq, noise_seq, sample_seq = np.random.SeedSequence(self.seed).spawn(5)
-        self.G = Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, hidden_activation=c.G_activation,
-                           rng=np.random.default_rng(g_seq))
+        self.G = Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq))
         self.D = Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq))
         self.G_ema = self.G.copy() if c.ema is not None else None
         self._data_rng = np.random.default_rng(data_seq)
@@ -155,20 +153,16 @@ class Trainer:
         gclip, wclip = c.GRADIENT_CLIP, c.WEIGHT_CLIP
 
         # 1. D on real samples, target 1: dBCE/da = (p - 1) / n
-        # 2. D on fake samples, target 0: dBCE/da = p / n
-        # (repeated d_steps times, each on fresh batches; once in the chapter)
         inv_n = 1.0 / n
-        for _ in range(c.d_steps):
-            p_real = D.forward(self._real.take(n))
-            D.backward_preactivation((p_real - 1.0) * inv_n, input_grad=False)
-            if c.r1_gamma:
-                r1_penalty(D, c.r1_gamma)
-            nr = self._update(D, self.opt_D, lr_D, gclip, wclip)
+        p_real = D.forward(self._real.take(n))
+        D.backward_preactivation((p_real - 1.0) * inv_n, input_grad=False)
+        nr = self._update(D, self.opt_D, lr_D, gclip, wclip)
 
-            x_fake = G.forward(self._noise.take(n))
-            p_fake = D.forward(x_fake)
-            D.backward_preactivation(p_fake * inv_n, input_grad=False)
-            nf = self._update(D, self.opt_D, lr_D, gclip, wclip)
+        # 2. D on fake samples, target 0: dBCE/da = p / n
+        x_fake = G.forward(self._noise.take(n))
+        p_fake = D.forward(x_fake)
+        D.backward_preactivation(p_fake * inv_n, input_grad=False)
+        nf = self._update(D, self.opt_D, lr_D, gclip, wclip)
 
         # 3. G through the (updated, now fixed) D on the same fakes
         p_gen = D.forward(x_fake)
@@ -267,55 +261,6 @@ class Trainer:
 
     def __repr__(self):
         return f"Trainer(seed={self.seed}, iteration={self.iteration}, config={self.config})"
-
-
-_PIECEWISE_LINEAR = (ReLU, LeakyReLU, Identity)
-
-
-def r1_penalty(D, gamma):
-    """Add the gradient of the R1 penalty to ``D.grad`` and return the penalty.
-
-    R1 (Mescheder, Geiger & Nowozin 2018, "Which training methods for GANs
-    actually converge?") penalises the discriminator's input gradient on real
-    data: ``R1 = (gamma / 2) * mean_n ||grad_x f(x_n)||^2``, where ``f`` is D's
-    logit (the pre-activation of its sigmoid). It stops D from growing steep
-    walls around the data, which damps the oscillation of the game near its
-    equilibrium.
-
-    Uses the inputs and outputs cached by the last ``D.forward(x)``. With
-    piecewise-linear hidden activations (ReLU, LeakyReLU) the slopes ``s_l`` are
-    constant around each sample, so, with ``z_l = a_{l-1} W_l + b_l``::
-
-        g_L = 1,   g_{l-1} = (g_l W_l^T) * s_{l-1}   (g_l = df / dz_l),
-        grad_x f = g_1 W_1^T
-
-    is a product of weight matrices, and the penalty's weight gradients follow
-    by the ordinary chain rule through that product (biases get none). This is
-    "double backprop" written out by hand for these networks.
-    """
-    layers = D.layers
-    for layer in layers[:-1]:
-        if not isinstance(layer.activation, _PIECEWISE_LINEAR):
-            raise ValueError(f"r1_penalty needs piecewise-linear hidden activations, got {layer.activation!r}")
-    n = layers[0].x.shape[0]
-    # forward through the gradient: g[l] = df/dz_l for every layer, slopes s[l] of hidden layers
-    g = [None] * len(layers)
-    s = [None] * len(layers)
-    g[-1] = np.ones((n, 1))
-    for l in range(len(layers) - 1, 0, -1):
-        s[l - 1] = layers[l - 1].activation.backward(layers[l - 1].y, 1.0)
-        g[l - 1] = np.dot(g[l], layers[l].W.T) * s[l - 1]
-    gx = np.dot(g[0], layers[0].W.T)                       # grad_x f, (n, x_dim)
-    # backward: dR/dgx = gamma * gx / n, then through gx = g_1 W_1^T, g_l = (g_{l+1} W_{l+1}^T) s_l
-    q = gx * (gamma / n)
-    layers[0].dW += np.dot(q.T, g[0])
-    dg = np.dot(q, layers[0].W)
-    for l in range(len(layers) - 1):
-        p = dg * s[l]
-        layers[l + 1].dW += np.dot(p.T, g[l + 1])
-        if l + 1 < len(layers) - 1:
-            dg = np.dot(p, layers[l + 1].W)
-    return 0.5 * gamma * float(np.einsum("ij,ij->", gx, gx)) / n
 
 
 def _bce_mean(p, real):
