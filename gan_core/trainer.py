@@ -50,12 +50,6 @@ class _Stream:
         self._pos = pos + n
         return buf[pos:pos + n]
 
-    def state(self):
-        return self._buf[self._pos:]
-
-    def load_state(self, rest):
-        self._buf, self._pos = np.array(rest, dtype=float), 0
-
 
 def _mean(a):
     return a.item() if a.size == 1 else float(np.add.reduce(a, axis=None)) / a.size
@@ -131,7 +125,9 @@ class Trainer:
         for opt in (self.opt_G, self.opt_D):
             if hasattr(opt, "beta1"):
                 opt.beta1, opt.beta2 = self.config.adam_beta1, self.config.adam_beta2
-        if self.config.ema is not None and self.G_ema is None:
+        if self.config.ema is None:
+            self.G_ema = None  # sampling falls back to G itself
+        elif self.G_ema is None:
             self.G_ema = self.G.copy()
         return self
 
