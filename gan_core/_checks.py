@@ -77,9 +77,9 @@ def check_array(name, value, ndim=None, shape=None, finite=True):
     arr = arr.astype(np.float64, copy=False)
     want = len(shape) if shape is not None else ndim
     if want is not None and arr.ndim != want:
-        raise ValueError(f"{name} must be a {want}-D array{_shape_text(shape)}, got shape {arr.shape}")
+        raise ValueError(f"{name} must be a {want}-D array{' of shape ' + _shape_text(shape) if shape else ''}, got shape {arr.shape}")
     if shape is not None and any(s is not None and s != a for s, a in zip(shape, arr.shape)):
-        raise ValueError(f"{name} must have shape {_shape_text(shape).strip()}, got shape {arr.shape}")
+        raise ValueError(f"{name} must have shape {_shape_text(shape)}, got shape {arr.shape}")
     if finite and not np.isfinite(arr).all():
         raise ValueError(f"{name} must hold only finite numbers; found {int((~np.isfinite(arr)).sum())} NaN or inf")
     return arr
@@ -106,7 +106,7 @@ def check_callable(name, value, allow_none=True):
 def _shape_text(shape):
     if shape is None:
         return ""
-    return " of shape (" + ", ".join("n" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+    return "(" + ", ".join("n" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _show(value):

@@ -45,3 +45,45 @@ def _check_positive_int(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
     return int(value)
+
+
+#: Rows a ``RowStream`` draws at a time.
+BLOCK_ROWS = 4096
+
+
+class RowStream:
+    """An endless stream of rows, drawn ``BLOCK_ROWS`` at a time as ``draw(k, rng)``.
+
+    ``take(n)`` hands out the next ``n`` rows. The sequence of rows depends
+    only on ``rng``'s starting state, not on how it is consumed (64 + 64 rows
+    are the same as 128). ``state()`` holds the bit generator's state and the
+    rows drawn but not yet handed out, so ``load_state(state())`` on a fresh
+    stream continues the very same sequence: this is what makes a saved run
+    resume exactly.
+    """
+
+    def __init__(self, draw, rng):
+        self._draw, self.rng = draw, rng
+        self._buf = draw(BLOCK_ROWS, rng)
+        self._pos = 0
+
+    def take(self, n):
+        """The next ``n`` rows (a view; do not write to it)."""
+        pos, buf = self._pos, self._buf
+        if pos + n > len(buf):
+            buf = np.concatenate([buf[pos:], self._draw(max(BLOCK_ROWS, n), self.rng)])
+            self._buf, pos = buf, 0
+        self._pos = pos + n
+        return buf[pos:pos + n]
+
+    def state(self):
+        """``{"bit_generator": dict, "rows": array}``: everything needed to continue."""
+        return {"bit_generator": self.rng.bit_generator.state, "rows": self._buf[self._pos:].copy()}
+
+    def load_state(self, state):
+        """Continue from ``state()`` (rows must have this stream's width: ``ValueError`` otherwise)."""
+        rows = np.asarray(state["rows"], dtype=float)
+        if rows.ndim != 2 or rows.shape[1] != self._buf.shape[1]:
+            raise ValueError(f"stream rows must have shape (n, {self._buf.shape[1]}), got {rows.shape}")
+        self.rng.bit_generator.state = state["bit_generator"]
+        self._buf, self._pos = rows.copy(), 0

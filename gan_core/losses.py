@@ -7,7 +7,9 @@ real. With target ``t`` (1 real, 0 fake) the binary cross-entropy is
 
 with ``p`` clamped to ``[EPS, 1 - EPS]`` as in the chapter (never in place:
 the caller's array is left alone). Over a batch of N samples the loss is the
-mean, so every gradient below carries a factor ``1/N``.
+mean, so every gradient below carries a factor ``1/N``. D's outputs have
+shape ``(N, 1)``, or ``(K, N, 1)`` for K runs trained side by side
+(``gan_core.experiments.vectorised``); ``N`` is then the second-to-last axis.
 """
 import math
 
@@ -15,6 +17,11 @@ import numpy as np
 
 #: The chapter's clamp for D's output before taking logarithms.
 EPS = 1e-7
+
+
+def _batch_size(p):
+    """``N``: the batch axis is the second-to-last of ``(..., N, 1)`` (the only axis of a 1-D ``p``)."""
+    return p.shape[-2] if p.ndim >= 2 else p.shape[0]
 
 
 def clamp_probability(p):
@@ -38,7 +45,7 @@ def bce_grad(p, t):
     ``p`` is clamped first, as in the chapter's ``LossFunc.backward``.
     """
     q = clamp_probability(np.asarray(p, dtype=float))
-    return ((1.0 - t) / (1.0 - q) - t / q) / q.shape[0]
+    return ((1.0 - t) / (1.0 - q) - t / q) / _batch_size(q)
 
 
 def sigmoid_bce_grad(p, t):
@@ -48,7 +55,7 @@ def sigmoid_bce_grad(p, t):
     collapses to ``p - t``; over a batch it is ``(p - t) / N``. This fused
     form is exact and never divides by a tiny ``p``.
     """
-    return (p - t) / p.shape[0]
+    return (p - t) / _batch_size(p)
 
 
 def generator_loss(p, kind="non_saturating"):
@@ -74,7 +81,7 @@ def generator_logit_grad(p, kind="non_saturating"):
     vanishes while the non-saturating one stays near ``-1/N``.
     """
     if kind == "non_saturating":
-        return (p - 1.0) / p.shape[0]
+        return (p - 1.0) / _batch_size(p)
     if kind == "saturating":
-        return -p / p.shape[0]
+        return -p / _batch_size(p)
     raise ValueError(f"generator loss kind must be 'non_saturating' or 'saturating', got {kind!r}")

@@ -15,49 +15,51 @@ optional weight clipping (every parameter to ``[-WEIGHT_CLIP, WEIGHT_CLIP]``).
 
 The trainer reads its ``config`` at every step, so step sizes, clips, batch
 size, optimizer settings and the loss can change between any two steps.
+
+The trainer owns no file I/O: ``state_dict()`` gives everything needed to
+continue the run exactly (parameters, optimizer moments, the bit generators'
+states and stream positions, the history), and ``Trainer.from_state_dict``
+rebuilds it; ``gan_core.persistence`` writes that dict to a file.
 """
 import math
 
 import numpy as np
 
+from ._checks import check_array, check_callable, check_int, check_seed
 from .config import ARCHITECTURE_FIELDS, Config, check_value
-from .data import sample_sines
+from .data import RowStream, sample_sines
 from .history import History
-from .losses import EPS, generator_logit_grad
+from .losses import bce, generator_logit_grad, generator_loss, sigmoid_bce_grad
 from .mlp import Discriminator, Generator
-from .optim import clip_gradient_norms, clip_weights, make_optimizer
+from .optim import average_weights, clip_gradient_norms, clip_weights, make_optimizer, step_scale
 from .recipes import get_recipe
 
-_BLOCK = 4096  # rows of real data / noise drawn at a time
+#: The most iterations one ``train`` call accepts.
+MAX_ITERATIONS = 10**9
 
 
-class _Stream:
-    """Rows drawn in blocks from ``draw(k)``; ``take(n)`` hands out the next ``n``.
+def seed_sequences(seed):
+    """The five independent seed sequences of a run, spawned from ``seed``:
+    ``(G's initial weights, D's initial weights, real data, noise, sampling noise)``.
 
-    The sequence of rows depends only on the seed, not on how it is consumed.
+    ``Trainer`` and the vectorised runs both seed through this function, so run
+    ``k`` of a vectorised batch sees exactly what ``Trainer(seed=k)`` sees.
     """
+    return np.random.SeedSequence(seed).spawn(5)
 
-    def __init__(self, draw):
-        self._draw = draw
-        self._buf = draw(_BLOCK)
-        self._pos = 0
 
-    def take(self, n):
-        pos, buf = self._pos, self._buf
-        if pos + n > len(buf):
-            buf = np.concatenate([buf[pos:], self._draw(max(_BLOCK, n))])
-            self._buf, pos = buf, 0
-        self._pos = pos + n
-        return buf[pos:pos + n]
+def real_stream(seq, x_dim):
+    """The stream of real signals of a run (``sample_sines`` rows from ``seq``)."""
+    return RowStream(lambda k, rng: sample_sines(k, rng, x_dim), np.random.default_rng(seq))
+
+
+def noise_stream(seq, z_dim):
+    """The stream of ``N(0, I)`` noise rows of width ``z_dim`` from ``seq``."""
+    return RowStream(lambda k, rng: rng.standard_normal((k, z_dim)), np.random.default_rng(seq))
 
 
 def _mean(a):
     return a.item() if a.size == 1 else float(np.add.reduce(a, axis=None)) / a.size
-
-
-def _log_loss(q):
-    """``-log(clip(q, EPS, 1 - EPS))`` for a mean-free scalar check."""
-    return -math.log(min(max(q, EPS), 1.0 - EPS))
 
 
 class Trainer:
@@ -75,35 +77,36 @@ class Trainer:
         if config is None:
             config = get_recipe(recipe or "book")
         elif not isinstance(config, Config):
-            raise TypeError(f"config must be a gan_core.Config, got {type(config).__name__}")
+            raise ValueError(f"config must be a gan_core.Config, got {type(config).__name__}")
         self.recipe = recipe
         self.config = config.replace(**overrides)
-        self.reset(seed=seed)
+        self.seed = check_seed("seed", seed)
+        self.reset()
 
     # ----------------------------------------------------------------- setup
     def reset(self, seed=None, **changes):
         """Start over: new networks, optimizers, data streams and history.
 
         ``changes`` may include architecture fields (``Z_DIM``, hidden sizes, ...).
+        Everything is checked before anything changes: a bad seed or setting
+        leaves the run as it was.
         """
-        if seed is not None:
-            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-                raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-            self.seed = int(seed)
-        self.config = self.config.replace(**changes)
+        new_seed = self.seed if seed is None else check_seed("seed", seed)
+        config = self.config.replace(**changes)
+        self.seed, self.config = new_seed, config
         c = self.config
-        g_seq, d_seq, data_seq, noise_seq, sample_seq = np.random.SeedSequence(self.seed).spawn(5)
+        g_seq, d_seq, data_seq, noise_seq, sample_seq = seed_sequences(self.seed)
         self.G = Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq))
         self.D = Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq))
         self.G_ema = self.G.copy() if c.ema is not None else None
-        self._data_rng = np.random.default_rng(data_seq)
-        self._noise_rng = np.random.default_rng(noise_seq)
+        self.ema_count = 0
         self._sample_seq = sample_seq
-        self._real = _Stream(lambda k: sample_sines(k, self._data_rng, c.X_DIM))
-        self._noise = _Stream(lambda k: self._noise_rng.standard_normal((k, c.Z_DIM)))
+        self._real = real_stream(data_seq, c.X_DIM)
+        self._noise = noise_stream(noise_seq, c.Z_DIM)
         self._make_optimizers()
         self.history = History()
         self.iteration = 0
+        self.diverged = None
         return self
 
     def _make_optimizers(self):
@@ -113,7 +116,12 @@ class Trainer:
         self.opt_D = make_optimizer(c.optimizer, self.D.theta.size, c.adam_beta1, c.adam_beta2)
 
     def set(self, **changes):
-        """Change hyperparameters for the next step (validated; architecture needs ``reset``)."""
+        """Change hyperparameters for the next step (validated; architecture needs ``reset``).
+
+        Every value is checked before any is applied. Switching the optimizer
+        starts it afresh; switching ``ema`` on starts a new average at the
+        next step; ``ema=None`` stops averaging (sampling then uses G).
+        """
         arch = [k for k in changes if k in ARCHITECTURE_FIELDS and changes[k] != getattr(self.config, k)]
         if arch:
             raise ValueError(f"{', '.join(arch)} change(s) the networks' shapes: call reset({arch[0]}=...) instead")
@@ -126,9 +134,9 @@ class Trainer:
             if hasattr(opt, "beta1"):
                 opt.beta1, opt.beta2 = self.config.adam_beta1, self.config.adam_beta2
         if self.config.ema is None:
-            self.G_ema = None  # sampling falls back to G itself
+            self.G_ema, self.ema_count = None, 0  # sampling falls back to G itself
         elif self.G_ema is None:
-            self.G_ema = self.G.copy()
+            self.G_ema, self.ema_count = self.G.copy(), 0
         return self
 
     # -------------------------------------------------------------- training
@@ -141,50 +149,46 @@ class Trainer:
 
     def step(self):
         """One iteration of the three steps (module docstring); returns its history row."""
+        if self.diverged is not None:
+            raise FloatingPointError(f"{self.diverged}; call reset() to start over")
         c = self.config
         G, D = self.G, self.D
         n = c.batch_size
-        scale = max(0.0, 1.0 - self.iteration / c.ITER_NUM) if c.lr_decay == "linear" else 1.0
+        scale = step_scale(self.iteration, c.ITER_NUM, c.lr_decay)
         lr_D, lr_G = c.step_size_D * scale, c.step_size_G * scale
         gclip, wclip = c.GRADIENT_CLIP, c.WEIGHT_CLIP
 
-        # 1. D on real samples, target 1: dBCE/da = (p - 1) / n
-        inv_n = 1.0 / n
+        # 1. D on real samples, target 1: descend BCE(D(x), 1); dBCE/da = (p - 1) / n
         p_real = D.forward(self._real.take(n))
-        D.backward_preactivation((p_real - 1.0) * inv_n, input_grad=False)
+        D.backward_preactivation(sigmoid_bce_grad(p_real, 1.0), input_grad=False)
         nr = self._update(D, self.opt_D, lr_D, gclip, wclip)
 
-        # 2. D on fake samples, target 0: dBCE/da = p / n
+        # 2. D on fake samples, target 0: descend BCE(D(G(z)), 0); dBCE/da = p / n
         x_fake = G.forward(self._noise.take(n))
         p_fake = D.forward(x_fake)
-        D.backward_preactivation(p_fake * inv_n, input_grad=False)
+        D.backward_preactivation(sigmoid_bce_grad(p_fake, 0.0), input_grad=False)
         nf = self._update(D, self.opt_D, lr_D, gclip, wclip)
 
-        # 3. G through the (updated, now fixed) D on the same fakes
+        # 3. G through the (updated, now fixed) D on the same fakes: descend G's loss
         p_gen = D.forward(x_fake)
         dx = D.backward_preactivation(generator_logit_grad(p_gen, c.g_loss), param_grads=False)
         G.backward(dx, input_grad=False)
         ng = self._update(G, self.opt_G, lr_G, gclip, wclip)
         if self.G_ema is not None:
-            ema = self.G_ema.theta
-            ema *= c.ema
-            ema += (1.0 - c.ema) * G.theta
+            self.ema_count += 1
+            average_weights(self.G_ema.theta, G.theta, c.ema, self.ema_count)
 
         d_real, d_fake, d_gen = _mean(p_real), _mean(p_fake), _mean(p_gen)
-        if n == 1:
-            losses = (_log_loss(d_real), _log_loss(1.0 - d_fake))
-            loss_G = _log_loss(d_gen) if c.g_loss == "non_saturating" else -_log_loss(1.0 - d_gen)
-        else:
-            losses = (_bce_mean(p_real, True), _bce_mean(p_fake, False))
-            loss_G = _bce_mean(p_gen, True) if c.g_loss == "non_saturating" else -_bce_mean(p_gen, False)
+        loss_real, loss_fake, loss_G = bce(p_real, 1), bce(p_fake, 0), generator_loss(p_gen, c.g_loss)
         self.iteration += 1
-        if not math.isfinite(d_real + d_fake + d_gen + loss_G):
-            raise FloatingPointError(
+        if not math.isfinite(d_real + d_fake + d_gen + loss_G) or not np.isfinite(G.theta).all():
+            self.diverged = (
                 f"training diverged at iteration {self.iteration}: D or G produced a non-finite value "
                 f"with step_size_D={c.step_size_D}, step_size_G={c.step_size_G}, GRADIENT_CLIP={gclip}, "
                 f"WEIGHT_CLIP={wclip}, batch_size={n}, optimizer={c.optimizer!r}")
+            raise FloatingPointError(self.diverged)
         n_w = len(D.weight_grad_views)
-        row = (self.iteration, losses[0], losses[1], loss_G, d_real, d_fake,
+        row = (self.iteration, loss_real, loss_fake, loss_G, d_real, d_fake,
                0.5 * (nr[0] + nf[0]), 0.5 * (nr[1] + nf[1]), ng[0], ng[1],
                (nr[2] + nf[2]) / (2 * n_w), ng[2] / len(G.weight_grad_views), lr_D, lr_G)
         self.history.append(row)
@@ -194,22 +198,24 @@ class Trainer:
         """Run ``iterations`` more iterations (default: until ``ITER_NUM`` is reached).
 
         ``progress=True`` shows a tqdm bar; ``callback(trainer)`` is called every
-        ``callback_every`` iterations. Returns ``self``.
+        ``callback_every`` iterations. Returns ``self``. Arguments are checked
+        before the first step.
         """
         if iterations is None:
             iterations = max(self.config.ITER_NUM - self.iteration, 0)
-        if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
-            raise ValueError(f"iterations must be an integer >= 0, got {iterations!r}")
-        if isinstance(callback_every, bool) or not isinstance(callback_every, (int, np.integer)) or callback_every < 1:
-            raise ValueError(f"callback_every must be an integer >= 1, got {callback_every!r}")
+        iterations = check_int("iterations", iterations, 0, MAX_ITERATIONS)
+        callback_every = check_int("callback_every", callback_every, 1, MAX_ITERATIONS)
+        check_callable("callback", callback)
+        if self.diverged is not None:
+            raise FloatingPointError(f"{self.diverged}; call reset() to start over")
         bar = None
         if progress:
             from tqdm.auto import tqdm
-            bar = tqdm(total=int(iterations), unit="it", mininterval=0.5)
+            bar = tqdm(total=iterations, unit="it", mininterval=0.5)
         tick = max(1, iterations // 100)
         step = self.step
         try:
-            for k in range(1, int(iterations) + 1):
+            for k in range(1, iterations + 1):
                 step()
                 if bar is not None and k % tick == 0:
                     bar.update(tick)
@@ -224,44 +230,96 @@ class Trainer:
     # -------------------------------------------------------------- sampling
     @property
     def sampler(self):
-        """The generator used for sampling: the weight average if ``ema`` is on, else G."""
-        return self.G_ema if self.G_ema is not None else self.G
+        """The generator used for sampling: the weight average if ``ema`` is on (and
+        has seen a step), else G."""
+        return self.G_ema if self.G_ema is not None and self.ema_count > 0 else self.G
 
     def generate(self, z):
         """``G(z)`` for noise ``z`` of shape ``(n, Z_DIM)`` (the sampling generator)."""
-        z = np.asarray(z, dtype=float)
-        if z.ndim != 2 or z.shape[1] != self.config.Z_DIM:
-            raise ValueError(f"z must have shape (n, Z_DIM={self.config.Z_DIM}), got {z.shape}")
+        if self.diverged is not None:
+            raise FloatingPointError(f"{self.diverged}: its generator has no samples to give")
+        z = check_array("z", z, shape=(None, self.config.Z_DIM))
         return self.sampler.forward(z).copy()
 
     def sample(self, n, rng=None):
         """``n`` generated signals, shape ``(n, X_DIM)``, from ``z ~ N(0, I)``.
 
         Without ``rng`` the noise comes from a generator fixed by the run's
-        seed, so the same run always gives the same samples.
+        seed, so the same run always gives the same samples; ``rng`` may be a
+        ``numpy.random.Generator``.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be an integer >= 1, got {n!r}")
-        rng = np.random.default_rng(self._sample_seq) if rng is None else rng
-        return self.generate(rng.standard_normal((int(n), self.config.Z_DIM)))
+        n = check_int("n", n, 1, 10**7)
+        if rng is None:
+            rng = np.random.default_rng(self._sample_seq)
+        elif not isinstance(rng, np.random.Generator):
+            raise ValueError(f"rng must be None or a numpy.random.Generator (np.random.default_rng(seed)), "
+                             f"got {type(rng).__name__}")
+        return self.generate(rng.standard_normal((n, self.config.Z_DIM)))
 
     def evaluate(self, n=1000):
         """Quality of ``n`` samples: ``gan_core.metrics.evaluate(self.sample(n))``."""
         from .metrics import evaluate
         return evaluate(self.sample(n))
 
-    def save(self, path):
-        """Save parameters, config and history to ``path`` (``.npz``); see ``gan_core.persistence``."""
-        from .persistence import save_run
-        return save_run(self, path)
+    # ------------------------------------------------------------ state dict
+    def state_dict(self):
+        """Everything needed to continue this run exactly, as plain values and arrays.
+
+        ``{"config": dict, "seed", "iteration", "ema_count": int, "G", "D", "G_ema"
+        (or None): {name: array}, "opt_G", "opt_D": optimizer states,
+        "streams": {"real", "noise": RowStream states}, "history": array}``.
+        The arrays are copies.
+        """
+        def params(net):
+            return None if net is None else {k: v.copy() for k, v in net.params.items()}
+        return {
+            "config": self.config.to_dict(), "seed": self.seed, "iteration": self.iteration,
+            "ema_count": self.ema_count, "G": params(self.G), "D": params(self.D), "G_ema": params(self.G_ema),
+            "opt_G": {k: np.copy(v) for k, v in self.opt_G.state().items()},
+            "opt_D": {k: np.copy(v) for k, v in self.opt_D.state().items()},
+            "streams": {"real": self._real.state(), "noise": self._noise.state()},
+            "history": self.history.to_array().copy(),
+        }
+
+    @classmethod
+    def from_state_dict(cls, state):
+        """A ``Trainer`` that continues the run ``state`` (from ``state_dict()``) exactly.
+
+        Raises ``ValueError`` naming the entry that does not fit.
+        """
+        trainer = cls(Config.from_dict(state["config"]), seed=state["seed"])
+        trainer.load_state_dict(state)
+        return trainer
+
+    def load_state_dict(self, state):
+        """Take over ``state`` (from ``state_dict()`` of a run with this architecture)."""
+        if Config.from_dict(state["config"]).architecture() != self.config.architecture():
+            raise ValueError("state config has another architecture than this trainer; use Trainer.from_state_dict")
+        self.config = Config.from_dict(state["config"])
+        self.seed = check_seed("seed", state["seed"])
+        self.reset()
+        nets = {"G": self.G, "D": self.D}
+        if self.G_ema is not None:
+            if state.get("G_ema") is None:
+                raise ValueError("state has ema on but no G_ema parameters")
+            nets["G_ema"] = self.G_ema
+        for key, net in nets.items():
+            for name, v in net.params.items():
+                got = state[key].get(name)
+                if got is None:
+                    raise ValueError(f"state lacks {key}/{name}")
+                v[...] = check_array(f"{key}/{name}", got, shape=v.shape)
+        self.opt_G.load_state(state["opt_G"])
+        self.opt_D.load_state(state["opt_D"])
+        self._real.load_state(state["streams"]["real"])
+        self._noise.load_state(state["streams"]["noise"])
+        self.history = History(state["history"])
+        self.iteration = check_int("iteration", state["iteration"], 0, MAX_ITERATIONS)
+        self.ema_count = check_int("ema_count", state["ema_count"], 0, MAX_ITERATIONS)
+        return self
 
     def __repr__(self):
         return f"Trainer(seed={self.seed}, iteration={self.iteration}, config={self.config})"
-
-
-def _bce_mean(p, real):
-    q = np.clip(p, EPS, 1.0 - EPS)
-    return float(-np.log(q if real else 1.0 - q).mean())
 
 
 def train(recipe="book", seed=0, iterations=None, progress=False, **overrides):

@@ -99,7 +99,7 @@ def test_short_recommended_run_improves_quality():
 
 def test_generate_checks_the_noise_shape():
     t = gan_core.Trainer(recipe="book")
-    with pytest.raises(ValueError, match=r"z must have shape \(n, Z_DIM=1\)"):
+    with pytest.raises(ValueError, match=r"z must have shape \(n, 1\)"):
         t.generate(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="n must be"):
         t.sample(0)

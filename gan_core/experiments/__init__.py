@@ -1,0 +1,23 @@
+"""Helpers for the book's experiments (notebooks 04-07), one idea a module:
+
+* :mod:`.sweeps`: :func:`run` one setting, :func:`sweep` a grid over seeds
+  (one ``Trainer`` after another), :func:`measure` and :func:`box_coverage`;
+* :mod:`.vectorised`: :class:`ParallelRuns`, K runs side by side in stacked
+  arrays through the same optimizer, clips, decay and weight averaging as
+  ``Trainer``; :func:`parallel_sweep` and :func:`seeds_side_by_side`;
+* :mod:`.probes`: :func:`checkpoints`, :func:`mmd_curve`, :func:`latent_walk`,
+  :func:`discriminator_scores`;
+* :mod:`.reporting`: the one number formatter (:func:`format_number`),
+  :func:`approx` and :func:`confirm` for figures of chaotic runs.
+"""
+from .probes import checkpoints, discriminator_scores, latent_walk, mmd_curve
+from .reporting import LABELS, approx, confirm, format_number, format_setting
+from .sweeps import ALIASES, DEFAULT_KEYS, Result, Sweep, box_coverage, expand_aliases, measure, run, sweep
+from .vectorised import PARALLEL_FIELDS, ParallelRuns, StackedNet, parallel_sweep, seeds_side_by_side
+
+__all__ = [
+    "ALIASES", "DEFAULT_KEYS", "LABELS", "PARALLEL_FIELDS", "ParallelRuns", "Result", "StackedNet", "Sweep",
+    "approx", "box_coverage", "checkpoints", "confirm", "discriminator_scores", "expand_aliases",
+    "format_number", "format_setting", "latent_walk", "measure", "mmd_curve", "parallel_sweep", "run",
+    "seeds_side_by_side", "sweep",
+]

@@ -1,0 +1,311 @@
+"""K runs of one architecture trained side by side in stacked arrays.
+
+One step of K stacked runs costs far less than K ``Trainer`` steps, because
+NumPy's per-call overhead is paid once. This is not a second trainer: each
+run is seeded by :func:`gan_core.trainer.seed_sequences` and draws from the
+same streams, its loss gradients are :mod:`gan_core.losses`' functions, and
+its updates are :mod:`gan_core.optim`'s ``Adam``/``SGD``, clips, step decay
+and weight averaging, applied to the stacked parameter vector with one step
+size and one clip threshold per parameter. Only the matrix products are
+batched (``np.matmul`` of ``(K, N, n_in) @ (K, n_in, n_out)``), so run ``k``
+follows ``Trainer(config_k, seed=seed_k)`` to rounding in the last digits
+(``tests/test_experiments_vectorised.py`` checks 1e-12 over 100 iterations).
+"""
+import itertools
+import time
+
+import numpy as np
+
+from .._checks import check_int, check_number, check_seed
+from ..config import check_value
+from ..losses import generator_logit_grad, sigmoid_bce_grad
+from ..mlp import Discriminator, Generator
+from ..optim import average_weights, clip_gradient_norms, clip_weights, make_optimizer, step_scale
+from ..recipes import get_recipe
+from ..trainer import noise_stream, real_stream, seed_sequences
+from .sweeps import Result, Sweep, expand_aliases, measure
+
+#: The hyperparameters that may differ between the runs of one :class:`ParallelRuns`.
+PARALLEL_FIELDS = ("step_size_G", "step_size_D", "GRADIENT_CLIP", "WEIGHT_CLIP", "g_loss")
+
+
+class StackedNet:
+    """K copies of one network, stacked. All parameters live in one flat vector
+    ``theta`` laid out layer by layer (``W1`` of every run, then ``b1`` of every
+    run, ...), so each ``W[l]`` is a contiguous ``(K, n_in, n_out)`` view and each
+    ``b[l]`` a ``(K, n_out)`` view; ``owner[i]`` is the run that ``theta[i]`` belongs to.
+
+    ``forward`` and ``backward_preactivation`` are ``gan_core.mlp.MLP``'s, with a
+    leading run axis: ``x_l = f_l(x_{l-1} W_l + b_l)``; ``dW_l = x_{l-1}^T dz_l``,
+    ``db_l = sum_n dz_l``, ``dz_{l-1} = (dz_l W_l^T) * f_{l-1}'``.
+    """
+
+    def __init__(self, nets):
+        net, k = nets[0], len(nets)
+        size = k * net.theta.size
+        self.theta, self.grad = np.empty(size), np.zeros(size)
+        self.owner = np.empty(size, dtype=np.intp)
+        self.acts = net.activations
+        self.W, self.b, self.gW, self.gb = [], [], [], []
+        start = 0
+        for i, layer in enumerate(net.layers):
+            for name, src, views, gviews in (("W", layer.W, self.W, self.gW), ("b", layer.b, self.b, self.gb)):
+                stop = start + k * src.size
+                shape = (k,) + src.shape
+                views.append(self.theta[start:stop].reshape(shape))
+                gviews.append(self.grad[start:stop].reshape(shape))
+                for j, other in enumerate(nets):
+                    views[-1][j] = getattr(other.layers[i], name)
+                self.owner[start:stop] = np.repeat(np.arange(k), src.size)
+                start = stop
+        self.ys = None
+
+    def run_theta(self, k, theta=None):
+        """The flat parameter vector of run ``k`` in ``MLP.theta``'s order (W1, b1, W2, ...).
+
+        ``theta`` (default this net's) may be another stacked vector of the same layout."""
+        theta = self.theta if theta is None else theta
+        parts, start = [], 0
+        for W, b in zip(self.W, self.b):
+            for p in (W, b):
+                block = theta[start:start + p.size].reshape(p.shape)
+                parts.append(block[k].ravel())
+                start += p.size
+        return np.concatenate(parts)
+
+    def forward(self, x, keep=True):
+        """``(K, N, n_in) -> (K, N, n_out)``, every run through its own weights."""
+        ys = [x]
+        for W, b, act in zip(self.W, self.b, self.acts):
+            z = np.matmul(x, W)
+            z += b[:, None, :]
+            x = act(z)
+            ys.append(x)
+        if keep:
+            self.ys = ys
+        return x
+
+    def backward_preactivation(self, dz, param_grads=True, input_grad=True):
+        """From ``dL/dz`` of the last layer: fill the gradients, return ``dL/d(input)``."""
+        ys = self.ys
+        for l in range(len(self.W) - 1, -1, -1):
+            if param_grads:
+                np.matmul(ys[l].transpose(0, 2, 1), dz, out=self.gW[l])
+                np.add.reduce(dz, axis=1, out=self.gb[l])
+            if l == 0:
+                return np.matmul(dz, self.W[0].transpose(0, 2, 1)) if input_grad else None
+            dx = np.matmul(dz, self.W[l].transpose(0, 2, 1))
+            dz = self.acts[l - 1].backward(ys[l], dx)
+
+    def backward(self, dout, input_grad=True):
+        """From ``dL/d(output)``: through the last activation, then ``backward_preactivation``."""
+        return self.backward_preactivation(self.acts[-1].backward(self.ys[-1], dout), input_grad=input_grad)
+
+
+class ParallelRuns:
+    """Several runs of one GAN architecture, trained side by side in stacked arrays.
+
+    ``settings`` is a list of dicts, one per run. Each may change the fields in
+    :data:`PARALLEL_FIELDS` (step sizes, clipping thresholds, G's loss), set
+    ``"step_size"`` (both step sizes at once) and ``"seed"`` (default ``seed``);
+    everything else comes from ``recipe`` with the ``fixed`` overrides and is
+    shared. Run ``k`` starts from the initial weights and sees the real samples
+    and noise of ``Trainer(config_k, seed=seed_k)``, and follows that Trainer's
+    path up to rounding in the last digits.
+
+    ``train(n)`` runs n more iterations; ``D_real``, ``D_fake``, ``grad_norm_D`` and
+    ``grad_norm_G`` are ``(iterations, K)`` arrays of D's mean outputs and the
+    weight-gradient norms before clipping (D's averaged over its two updates, as
+    in ``History``); ``sample(n)`` gives ``(K, n, X_DIM)`` signals (each run from
+    its seed's sampling noise, as ``Trainer.sample``); ``evaluate(n)`` a list of
+    reports. A run whose numbers overflow is marked in ``diverged`` and its
+    report is all NaN.
+    """
+
+    def __init__(self, settings, recipe="recommended", seed=0, **fixed):
+        if not isinstance(settings, (list, tuple)) or not settings:
+            raise ValueError("settings must list at least one run (a dict of changes, {} for none)")
+        settings = [expand_aliases(s) for s in settings]
+        for s in settings:
+            bad = sorted(set(s) - set(PARALLEL_FIELDS) - {"seed"})
+            if bad:
+                raise ValueError(f"ParallelRuns can vary only {', '.join(PARALLEL_FIELDS)}, step_size and seed "
+                                 f"between runs; got {bad} (use sweep() for the others)")
+        self.config = get_recipe(recipe).replace(**expand_aliases(fixed))
+        self.settings = settings
+        self.configs = [self.config.replace(**{k: v for k, v in s.items() if k != "seed"}) for s in settings]
+        self.seeds = [check_seed("seed", s.get("seed", seed)) for s in settings]
+        k = self.k = len(settings)
+        c = self.config
+        Gs, Ds, self._streams, self._sample_seqs = [], [], {}, []
+        for sd in self.seeds:
+            g_seq, d_seq, data_seq, noise_seq, sample_seq = seed_sequences(sd)
+            Gs.append(Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq)))
+            Ds.append(Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq)))
+            self._sample_seqs.append(sample_seq)
+            if sd not in self._streams:
+                self._streams[sd] = (real_stream(data_seq, c.X_DIM), noise_stream(noise_seq, c.Z_DIM))
+        self._distinct = list(self._streams)
+        self._row = np.array([self._distinct.index(sd) for sd in self.seeds])
+        self.G, self.D = StackedNet(Gs), StackedNet(Ds)
+        self.G_ema = self.G.theta.copy() if c.ema is not None else None
+        self.ema_count = 0
+        self._lr_G, self._lr_D = self._column("step_size_G"), self._column("step_size_D")
+        self._gclip, self._wclip = self._column("GRADIENT_CLIP"), self._column("WEIGHT_CLIP")
+        self._saturating = np.array([cf.g_loss == "saturating" for cf in self.configs])
+        self.opt_G = make_optimizer(c.optimizer, self.G.theta.size, c.adam_beta1, c.adam_beta2)
+        self.opt_D = make_optimizer(c.optimizer, self.D.theta.size, c.adam_beta1, c.adam_beta2)
+        self.iteration = 0
+        self.diverged = np.zeros(k, dtype=bool)
+        self._d_real, self._d_fake, self._gnorm, self._dnorm = [], [], [], []
+
+    def _column(self, name):
+        """One value of ``name`` per run (``inf`` where a clip is off)."""
+        return np.array([np.inf if getattr(cf, name) is None else getattr(cf, name) for cf in self.configs], float)
+
+    def set(self, **changes):
+        """Change a live hyperparameter of every run for the next steps: ``step_size_G``,
+        ``step_size_D`` (0 freezes that network), ``GRADIENT_CLIP``, ``WEIGHT_CLIP`` (None: off)."""
+        arrays = {"step_size_G": "_lr_G", "step_size_D": "_lr_D", "GRADIENT_CLIP": "_gclip", "WEIGHT_CLIP": "_wclip"}
+        changes = expand_aliases(changes)
+        for name in changes:
+            if name not in arrays:
+                raise ValueError(f"set() can change {', '.join(arrays)} (and step_size); got {name!r}")
+        for name, value in changes.items():
+            v = check_number(name, value, 0, 10) if name.startswith("step_size") else check_value(name, value)
+            getattr(self, arrays[name])[...] = np.inf if v is None else v
+        return self
+
+    # ------------------------------------------------------------------ updates
+    def _update(self, net, opt, lr):
+        """Clip, step and clip again, each run with its own thresholds and step size."""
+        norms = clip_gradient_norms(net.gW, self._gclip)[0]
+        opt.step(net.theta, net.grad, lr[net.owner])
+        if np.isfinite(self._wclip).any():
+            clip_weights(net.theta, self._wclip[net.owner])
+        return norms
+
+    def step(self):
+        """One iteration of the three steps for every run (see ``gan_core.trainer``)."""
+        c = self.config
+        n = c.batch_size
+        scale = step_scale(self.iteration, c.ITER_NUM, c.lr_decay)
+        lr_D, lr_G = self._lr_D * scale, self._lr_G * scale
+        G, D = self.G, self.D
+        x_real, z = self._take(n)
+        # 1. D on real, target 1
+        p_real = D.forward(x_real)
+        D.backward_preactivation(sigmoid_bce_grad(p_real, 1.0), input_grad=False)
+        norm_real = self._update(D, self.opt_D, lr_D)
+        # 2. D on fake, target 0
+        x_fake = G.forward(z)
+        p_fake = D.forward(x_fake)
+        D.backward_preactivation(sigmoid_bce_grad(p_fake, 0.0), input_grad=False)
+        norm_fake = self._update(D, self.opt_D, lr_D)
+        self._dnorm.append(0.5 * (norm_real + norm_fake))
+        # 3. G through the fixed D, on the same fakes
+        p_gen = D.forward(x_fake)
+        dz = generator_logit_grad(p_gen, "non_saturating")
+        if self._saturating.any():
+            dz = np.where(self._saturating[:, None, None], generator_logit_grad(p_gen, "saturating"), dz)
+        dx = D.backward_preactivation(dz, param_grads=False)
+        G.backward(dx, input_grad=False)
+        self._gnorm.append(self._update(G, self.opt_G, lr_G))
+        if self.G_ema is not None:
+            self.ema_count += 1
+            average_weights(self.G_ema, G.theta, c.ema, self.ema_count)
+        self._d_real.append(p_real.mean(axis=(1, 2)))
+        self._d_fake.append(p_fake.mean(axis=(1, 2)))
+        self.iteration += 1
+
+    def _take(self, n):
+        """This step's real rows and noise, ``(K or 1, n, .)``: one draw per distinct seed."""
+        reals, noises = zip(*[(r.take(n), q.take(n)) for r, q in self._streams.values()])
+        if len(reals) == 1:
+            return reals[0][None], noises[0][None]
+        return np.stack(reals)[self._row], np.stack(noises)[self._row]
+
+    def train(self, iterations):
+        """Run ``iterations`` more iterations of every run; returns ``self``."""
+        iterations = check_int("iterations", iterations, 0, 10**9)
+        with np.errstate(all="ignore"):
+            for _ in range(iterations):
+                self.step()
+            for net in (self.G, self.D):
+                bad = ~np.isfinite(net.theta)
+                if bad.any():
+                    self.diverged[np.unique(net.owner[bad])] = True
+        return self
+
+    # ------------------------------------------------------------------ results
+    @property
+    def D_real(self):
+        return np.array(self._d_real).reshape(-1, self.k)
+
+    @property
+    def D_fake(self):
+        return np.array(self._d_fake).reshape(-1, self.k)
+
+    @property
+    def grad_norm_G(self):
+        return np.array(self._gnorm).reshape(-1, self.k)
+
+    @property
+    def grad_norm_D(self):
+        return np.array(self._dnorm).reshape(-1, self.k)
+
+    def sampler_theta(self):
+        """The stacked parameters used for sampling: the weight average if ``ema`` is on, else G's."""
+        return self.G_ema if self.G_ema is not None and self.ema_count > 0 else self.G.theta
+
+    def sample(self, n):
+        """``(K, n, X_DIM)`` signals, each run from its own seed's sampling noise
+        (drawn as ``Trainer.sample`` draws it), from the weight average if ``ema``."""
+        z = np.stack([np.random.default_rng(sq).standard_normal((int(n), self.config.Z_DIM))
+                      for sq in self._sample_seqs])
+        G = self.G
+        saved = G.theta.copy()
+        G.theta[...] = self.sampler_theta()
+        with np.errstate(all="ignore"):
+            out = G.forward(z, keep=False).copy()
+        G.theta[...] = saved
+        return out
+
+    def evaluate(self, n=500):
+        """``measure`` of each run's ``n`` samples (NaN figures for a diverged run)."""
+        reports = []
+        for k, samples in enumerate(self.sample(n)):
+            if self.diverged[k] or not np.isfinite(samples).all():
+                reports.append(None)
+            else:
+                reports.append(measure(samples))
+        keys = next((r.keys() for r in reports if r is not None), ())
+        return [r if r is not None else {key: float("nan") for key in keys} for r in reports]
+
+
+def parallel_sweep(axes, recipe="recommended", iterations=None, seeds=(0,), n_eval=500, **fixed):
+    """Like :func:`gan_core.experiments.sweeps.sweep`, for the fields of
+    :data:`PARALLEL_FIELDS` (and ``"step_size"``): every combination and seed is
+    trained side by side in one :class:`ParallelRuns`. Each result's ``seconds``
+    is the total training time divided by the number of runs."""
+    names = list(axes)
+    combos = [dict(zip(names, combo)) for combo in itertools.product(*axes.values())]
+    settings = [{**combo, "seed": sd} for combo in combos for sd in seeds]
+    runs = ParallelRuns(settings, recipe=recipe, **fixed)
+    if iterations is None:
+        iterations = runs.config.ITER_NUM
+    start = time.perf_counter()
+    runs.train(iterations)
+    seconds = (time.perf_counter() - start) / runs.k
+    reports = runs.evaluate(n_eval)
+    results = [Result({**fixed, **s}, s["seed"], int(iterations), seconds, rep) for s, rep in zip(settings, reports)]
+    sw = Sweep(axes, results, seeds)
+    sw.runs = runs
+    return sw
+
+
+def seeds_side_by_side(seeds, recipe="recommended", iterations=None, **fixed):
+    """``ParallelRuns`` of one setting over ``seeds``, trained for ``iterations``
+    (default ``ITER_NUM``): the fast way to repeat an experiment over seeds."""
+    runs = ParallelRuns([{"seed": s} for s in seeds], recipe=recipe, **fixed)
+    return runs.train(runs.config.ITER_NUM if iterations is None else iterations)
