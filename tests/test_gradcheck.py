@@ -1,108 +1,132 @@
-"""Every analytic derivative in gan_core agrees with central finite differences (float64)."""
+"""gan_core.gradcheck: the finite-difference tools are right, and refuse bad arguments
+with a ValueError naming the parameter and its allowed range."""
+import math
+
 import numpy as np
 import pytest
 
 import gan_core
-from gan_core import losses
 from gan_core.gradcheck import (check_activation, check_generator_through_discriminator, check_network,
-                                numerical_gradient, relative_error)
-
-TOL = 1e-6
+                                elementwise_derivative, numerical_gradient, relative_error)
 
 
-@pytest.fixture
-def rng():
-    return np.random.default_rng(2024)
+def test_numerical_gradient_of_a_quadratic_is_exact_and_restores_x():
+    """For ``f = sum(c * x**2)`` the central difference is exact: ``2 c x``."""
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    c = np.array([[1.0, 2.0], [3.0, 4.0]])
+    keep = x.copy()
+    grad = numerical_gradient(lambda: float(np.sum(c * x ** 2)), x)
+    assert np.allclose(grad, 2 * c * keep, atol=1e-7)
+    assert np.array_equal(x, keep)
 
 
-@pytest.mark.parametrize("act", [gan_core.ReLU(), gan_core.LeakyReLU(0.2), gan_core.LeakyReLU(0.05),
-                                 gan_core.Tanh(), gan_core.Sigmoid(), gan_core.Identity()], ids=repr)
-def test_activation_derivatives_match_finite_differences(act, rng):
-    z = rng.uniform(-3, 3, 200)
-    z = z[np.abs(z) > 1e-3]  # keep clear of ReLU's kink, where no derivative exists
-    errors = check_activation(act, z)
-    assert errors["derivative"] < TOL
-    assert errors["backward"] < TOL
+def test_numerical_gradient_restores_x_when_f_raises():
+    x = np.array([1.0, 2.0])
+
+    def f():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        numerical_gradient(f, x)
+    assert np.array_equal(x, [1.0, 2.0])
 
 
-def test_output_form_shortcuts_equal_preactivation_form(rng):
-    z = rng.normal(size=50)
-    assert np.allclose(gan_core.Tanh().derivative_from_output(np.tanh(z)), 1 - np.tanh(z) ** 2)
-    s = gan_core.Sigmoid()
-    assert np.allclose(s.derivative_from_output(s(z)), s.derivative(z))
+def test_relative_error_is_0_for_equal_and_1_for_opposite():
+    a = np.array([1.0, -2.0, 3.0])
+    assert relative_error(a, a) == 0.0
+    assert math.isclose(relative_error(a, -a), 1.0)
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error([1, 2], [1, 2]) == 0.0  # lists are fine for a comparison
 
 
-def test_relu_derivative_is_a_step_not_relu_itself():
-    z = np.array([-2.0, -0.5, 0.5, 2.0])
-    assert np.array_equal(gan_core.ReLU().derivative(z), [0, 0, 1, 1])
+def test_elementwise_derivative_of_sin_is_cos():
+    z = np.linspace(-3, 3, 13)
+    assert np.allclose(elementwise_derivative(np.sin, z), np.cos(z), atol=1e-8)
 
 
-def test_bce_gradient_and_fused_sigmoid_gradient(rng):
-    a = rng.normal(size=(7, 1))
-    sig = gan_core.Sigmoid()
-    for t in (0.0, 1.0, 0.3):
-        p = sig(a)
-        num_p = numerical_gradient(lambda: losses.bce(p, t), p)
-        assert relative_error(losses.bce_grad(p, t), num_p) < TOL
-        num_a = numerical_gradient(lambda: losses.bce(sig(a), t), a)
-        assert relative_error(losses.sigmoid_bce_grad(sig(a), t), num_a) < TOL
+BAD_H = [0, 0.0, -1e-6, -1, float("nan"), float("inf"), -float("inf"), True, False, "1e-6", None,
+         10 ** 400, 2.0, [1e-6], np.array([1e-6, 1e-6]), complex(1e-6, 0)]
 
 
-@pytest.mark.parametrize("kind", ["non_saturating", "saturating"])
-def test_generator_logit_gradient(kind, rng):
-    a = rng.normal(size=(5, 1))
-    sig = gan_core.Sigmoid()
-    num = numerical_gradient(lambda: losses.generator_loss(sig(a), kind), a)
-    assert relative_error(losses.generator_logit_grad(sig(a), kind), num) < TOL
+def _h_callers():
+    """One call per public function, with every other argument fine; ``h`` is left to the caller."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 2))
+    return {
+        "numerical_gradient": lambda h: numerical_gradient(lambda: float(np.sum(x ** 2)), x, h=h),
+        "elementwise_derivative": lambda h: elementwise_derivative(np.tanh, np.ones(4), h=h),
+        "check_network": lambda h: check_network(gan_core.MLP((2, 3), ["tanh"], seed=0), x, h=h),
+        "check_generator_through_discriminator": lambda h: check_generator_through_discriminator(
+            gan_core.Generator(seed=1), gan_core.Discriminator(seed=2), rng.normal(size=(2, 1)), h=h),
+        "check_activation": lambda h: check_activation(gan_core.Tanh(), np.ones(4), h=h),
+    }
 
 
-def test_bce_clamps_without_touching_its_input():
-    p = np.array([[0.0], [1.0]])
-    assert np.isfinite(losses.bce(p, 1))
-    assert np.array_equal(p, [[0.0], [1.0]])
+@pytest.mark.parametrize("fn", list(_h_callers()))
+@pytest.mark.parametrize("h", BAD_H, ids=lambda h: repr(h)[:20])
+def test_bad_h_names_h_and_its_range(fn, h):
+    with pytest.raises(ValueError) as info:
+        _h_callers()[fn](h)
+    message = str(info.value)
+    assert message.startswith("h must be a number in (0, 1]"), message
+    assert len(message) < 200  # 10**400 is not printed in full
 
 
-def test_dense_layer_gradients(rng):
-    net = gan_core.MLP((4, 3), ["tanh"], rng=rng)
-    errors = check_network(net, rng.normal(size=(6, 4)))
-    assert max(errors.values()) < TOL
+@pytest.mark.parametrize("fn", list(_h_callers()))
+def test_good_h_is_accepted(fn):
+    for h in (1e-6, np.float32(1e-4), 1e-3, 1):
+        _h_callers()[fn](h)
 
 
-@pytest.mark.parametrize("batch", [1, 8])
-def test_chapter_generator_gradients(batch, rng):
-    errors = check_network(gan_core.Generator(), rng.normal(size=(batch, 1)))
-    assert set(errors) == {"W1", "b1", "W2", "b2", "W3", "b3", "input"}
-    assert max(errors.values()) < TOL
+BAD_ARRAYS = [("a string", "abc"), ("a list of strings", ["a", "b"]), ("a ragged list", [[1.0, 2.0], [3.0]]),
+              ("None", None), ("a dict", {"x": 1}), ("an object array", np.array([1, "a"], dtype=object))]
 
 
-@pytest.mark.parametrize("batch", [1, 8])
-def test_chapter_discriminator_gradients(batch, rng):
-    x = gan_core.sample_sines(batch, rng)
-    errors = check_network(gan_core.Discriminator(), x)
-    assert max(errors.values()) < TOL
-
-
-def test_deeper_wider_networks(rng):
-    G = gan_core.Generator(z_dim=3, hidden=(16, 8, 12), x_dim=7, rng=rng)
-    D = gan_core.Discriminator(x_dim=7, hidden=(5, 9, 6), rng=rng)
-    assert max(check_network(G, rng.normal(size=(4, 3))).values()) < TOL
-    assert max(check_network(D, rng.normal(size=(4, 7))).values()) < TOL
-
-
-@pytest.mark.parametrize("kind", ["non_saturating", "saturating"])
-def test_generator_gradient_through_frozen_discriminator(kind, rng):
+@pytest.mark.parametrize("label,bad", BAD_ARRAYS, ids=[b[0] for b in BAD_ARRAYS])
+def test_bad_arrays_name_the_parameter(label, bad):
     G, D = gan_core.Generator(seed=1), gan_core.Discriminator(seed=2)
-    D_before = D.theta.copy()
-    errors = check_generator_through_discriminator(G, D, rng.normal(size=(6, 1)), kind)
-    assert max(errors.values()) < TOL
-    assert np.array_equal(D.theta, D_before)
+    calls = [
+        ("a", lambda: relative_error(bad, np.ones(2))),
+        ("b", lambda: relative_error(np.ones(2), bad)),
+        ("x", lambda: numerical_gradient(lambda: 0.0, bad)),
+        ("z", lambda: elementwise_derivative(np.tanh, bad)),
+        ("x", lambda: check_network(G, bad)),
+        ("z", lambda: check_generator_through_discriminator(G, D, bad)),
+        ("z", lambda: check_activation(gan_core.Tanh(), bad)),
+    ]
+    for name, call in calls:
+        with pytest.raises(ValueError, match=rf"^{name} must be"):
+            call()
 
 
-def test_trainer_updates_descend_each_loss(rng):
-    """One SGD step with a tiny step size lowers D's loss on its batch and G's loss."""
-    t = gan_core.Trainer(recipe="book", seed=3, GRADIENT_CLIP=None, WEIGHT_CLIP=None, step_size_D=1e-3)
-    x = gan_core.sample_sines(1, rng)
-    before = losses.bce(t.D.forward(x), 1)
-    t.D.backward_preactivation(losses.sigmoid_bce_grad(t.D.forward(x), 1.0))
-    t.D.theta -= 1e-3 * t.D.grad
-    assert losses.bce(t.D.forward(x), 1) < before
+def test_numerical_gradient_refuses_what_it_cannot_perturb():
+    with pytest.raises(ValueError, match=r"^x must be a float NumPy array"):
+        numerical_gradient(lambda: 0.0, [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"^x must be a float NumPy array.*int64"):
+        numerical_gradient(lambda: 0.0, np.array([1, 2]))
+    ro = np.ones(3)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match=r"^x must be a writeable array"):
+        numerical_gradient(lambda: 0.0, ro)
+    with pytest.raises(ValueError, match=r"^f must be a function"):
+        numerical_gradient("not a function", np.ones(2))
+    with pytest.raises(ValueError, match=r"^f must return one number"):
+        numerical_gradient(lambda: np.ones(3), np.ones(2))
+    with pytest.raises(ValueError, match=r"^f must return one number"):
+        numerical_gradient(lambda: "high", np.ones(2))
+
+
+def test_network_checks_name_shape_kind_and_rng():
+    G, D = gan_core.Generator(seed=1), gan_core.Discriminator(seed=2)
+    with pytest.raises(ValueError, match=r"^x must have shape \(n, 1\)"):
+        check_network(G, np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"^x must be a 2-D array"):
+        check_network(G, np.ones(3))
+    with pytest.raises(ValueError, match=r"^x must hold only finite numbers"):
+        check_network(G, np.array([[np.nan]]))
+    with pytest.raises(ValueError, match=r"^rng must be a numpy.random.Generator"):
+        check_network(G, np.ones((2, 1)), rng=3)
+    with pytest.raises(ValueError, match=r"^kind must be one of 'non_saturating', 'saturating'"):
+        check_generator_through_discriminator(G, D, np.ones((2, 1)), kind="wasserstein")
+    with pytest.raises(ValueError, match=r"^act must be a function"):
+        check_activation(None, np.ones(3))
