@@ -1,0 +1,103 @@
+"""Tests for gan_core.experiments.vectorised: K stacked runs equal K separate Trainers."""
+import numpy as np
+import pytest
+
+import gan_core
+from gan_core import experiments as E
+
+
+@pytest.mark.parametrize("recipe", ["recommended", "book"])
+def test_k_vectorised_seeds_equal_k_separate_trainers(recipe):
+    """Same optimizer, clips, decay, EMA and seeding: recommended is bit for bit,
+    book (whose clip norms are summed in another order) agrees to 1e-12 over 100 iterations."""
+    seeds = [0, 1, 2]
+    runs = E.ParallelRuns([{"seed": s} for s in seeds], recipe=recipe).train(100)
+    for k, seed in enumerate(seeds):
+        tr = gan_core.Trainer(recipe=recipe, seed=seed).train(100)
+        pairs = [(runs.G.run_theta(k), tr.G.theta), (runs.D.run_theta(k), tr.D.theta)]
+        if tr.G_ema is not None:
+            pairs.append((runs.G.run_theta(k, runs.G_ema), tr.G_ema.theta))
+        for got, want in pairs:
+            if recipe == "recommended":
+                assert np.array_equal(got, want)
+            else:
+                assert np.max(np.abs(got - want)) <= 1e-12
+        assert np.array_equal(runs.sample(20)[k], tr.sample(20)) or recipe == "book"
+        assert np.max(np.abs(runs.sample(20)[k] - tr.sample(20))) <= 1e-12
+
+
+def test_vectorised_runs_use_the_trainers_engine():
+    """No second Adam: both paths use gan_core.optim's classes and functions."""
+    from gan_core import optim
+    runs = E.ParallelRuns([{}, {"seed": 3}])
+    assert isinstance(runs.opt_G, optim.Adam) and runs.opt_G.eps == optim.EPS_ADAM
+    assert isinstance(E.ParallelRuns([{}], recipe="book").opt_D, optim.SGD)
+
+
+def test_seeds_side_by_side_is_parallel_runs_over_seeds():
+    runs = E.seeds_side_by_side([0, 1], recipe="book", iterations=20)
+    tr = gan_core.train("book", seed=1, iterations=20)
+    assert runs.k == 2 and runs.iteration == 20
+    assert np.max(np.abs(runs.G.run_theta(1) - tr.G.theta)) <= 1e-12
+
+
+# --------------------------------------------------------------------------- ParallelRuns
+PARALLEL_CASES = [
+    ("book", {}, [{}, {"WEIGHT_CLIP": None, "step_size_D": 0.02}, {"g_loss": "saturating", "GRADIENT_CLIP": 0.05}]),
+    ("recommended", {"ITER_NUM": 300}, [{}, {"step_size": 5e-3, "WEIGHT_CLIP": 0.25},
+                                         {"g_loss": "saturating", "GRADIENT_CLIP": 0.5, "seed": 4}]),
+]
+
+
+@pytest.mark.parametrize("recipe,fixed,settings", PARALLEL_CASES)
+def test_parallel_runs_follow_the_trainer(recipe, fixed, settings):
+    runs = E.ParallelRuns(settings, recipe=recipe, seed=1, **fixed).train(60)
+    samples = runs.sample(15)
+    for k, s in enumerate(settings):
+        s = dict(s)
+        seed = s.pop("seed", 1)
+        tr = gan_core.Trainer(recipe=recipe, seed=seed, **fixed, **E.expand_aliases(s)).train(60)
+        assert np.allclose(runs.G.run_theta(k), tr.G.theta, atol=1e-12, rtol=0)
+        assert np.allclose(runs.D.run_theta(k), tr.D.theta, atol=1e-12, rtol=0)
+        assert np.allclose(samples[k], tr.sample(15), atol=1e-12, rtol=0)
+        assert np.allclose(runs.D_real[:, k], tr.history["D_real"], atol=1e-12)
+        assert np.allclose(runs.D_fake[:, k], tr.history["D_fake"], atol=1e-12)
+        assert np.allclose(runs.grad_norm_G[:, k], tr.history["grad_norm_G"], atol=1e-10)
+        assert np.allclose(runs.grad_norm_D[:, k], tr.history["grad_norm_D"], atol=1e-10)
+
+
+def test_parallel_runs_set_and_validation():
+    runs = E.ParallelRuns([{}, {"g_loss": "saturating"}], ITER_NUM=100)
+    g0, d0 = runs.G.theta.copy(), runs.D.theta.copy()
+    runs.set(step_size_G=0.0).train(5)
+    assert np.array_equal(runs.G.theta, g0) and not np.array_equal(runs.D.theta, d0)
+    runs.set(step_size_G=0.002).train(1)
+    assert not np.array_equal(runs.G.theta, g0)
+    with pytest.raises(ValueError, match="Z_DIM"):
+        E.ParallelRuns([{"Z_DIM": 3}])
+    with pytest.raises(ValueError, match="at least one run"):
+        E.ParallelRuns([])
+    with pytest.raises(ValueError, match="batch_size"):
+        runs.set(batch_size=3)
+    with pytest.raises(ValueError, match=r"step_size_G must be a number in \[0, 10\]"):
+        runs.set(step_size_G=-1)
+    with pytest.raises(ValueError, match="iterations"):
+        runs.train(10**400)
+
+
+def test_parallel_runs_mark_diverged_runs_and_stay_quiet(recwarn):
+    runs = E.ParallelRuns([{}, {"step_size": 10.0}], recipe="book", WEIGHT_CLIP=None, GRADIENT_CLIP=None)
+    runs.train(300)
+    reports = runs.evaluate(30)
+    assert len(recwarn) == 0
+    if runs.diverged[1]:
+        assert np.isnan(reports[1]["mmd2"])
+    assert not runs.diverged[0] and np.isfinite(reports[0]["mmd2"])
+
+
+def test_parallel_sweep_matches_its_settings():
+    sw = E.parallel_sweep({"step_size": [0.005, 0.01], "WEIGHT_CLIP": [None, 0.25]}, recipe="book", iterations=30, n_eval=30)
+    assert sw.shape == (2, 2) and sw.runs.k == 4
+    assert [r.settings.get("WEIGHT_CLIP") for r in sw.results] == [None, 0.25, None, 0.25]
+    tr = gan_core.Trainer(recipe="book", seed=0, step_size_G=0.01, step_size_D=0.01, WEIGHT_CLIP=0.25).train(30)
+    assert np.allclose(sw.runs.G.run_theta(3), tr.G.theta, atol=1e-12)
