@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from ._blas import one_blas_thread
 from ._checks import check_array, check_callable, check_int, check_seed
 from .config import ARCHITECTURE_FIELDS, Config, check_value
 from .data import RowStream, sample_sines
@@ -215,12 +216,13 @@ class Trainer:
         tick = max(1, iterations // 100)
         step = self.step
         try:
-            for k in range(1, iterations + 1):
-                step()
-                if bar is not None and k % tick == 0:
-                    bar.update(tick)
-                if callback is not None and k % callback_every == 0:
-                    callback(self)
+            with one_blas_thread():
+                for k in range(1, iterations + 1):
+                    step()
+                    if bar is not None and k % tick == 0:
+                        bar.update(tick)
+                    if callback is not None and k % callback_every == 0:
+                        callback(self)
         finally:
             if bar is not None:
                 bar.update(bar.total - bar.n)

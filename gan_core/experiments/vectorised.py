@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from .._blas import one_blas_thread
 from .._checks import check_int, check_number, check_seed
 from ..config import check_value
 from ..losses import generator_logit_grad, sigmoid_bce_grad
@@ -228,7 +229,7 @@ class ParallelRuns:
     def train(self, iterations):
         """Run ``iterations`` more iterations of every run; returns ``self``."""
         iterations = check_int("iterations", iterations, 0, 10**9)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), one_blas_thread():
             for _ in range(iterations):
                 self.step()
             for net in (self.G, self.D):
