@@ -6,33 +6,48 @@ with parameters drawn from :data:`gan_core.data.SINE_RANGES`. The metrics:
 * :func:`fit_sines` - least-squares sine fit of every sample (x0, freq, mult, rmse).
 * :func:`valid_mask` / :func:`valid_fraction` - is a sample a clean sine with
   parameters inside the real ranges?
-* :func:`mmd2` - unbiased squared maximum mean discrepancy, Gaussian kernel,
-  and :func:`mmd2_floor`, its real-vs-real noise floor at the same sample size.
+* :func:`mmd2` - unbiased squared maximum mean discrepancy with a Gaussian kernel
+  of ONE fixed bandwidth, :data:`REAL_BANDWIDTH` (see :func:`real_bandwidth`),
+  so every MMD2 in the book is measured with the same ruler.
 * :func:`nn1_accuracy` - the 1-nearest-neighbour two-sample test.
+* :func:`null_bands` - what real-vs-real gives at the same n: the 5th-95th
+  percentile band of MMD2 and of the 1-NN accuracy over repeated real draws
+  (:func:`mmd2_floor` is its MMD2 part as mean/std/min/max).
 * :func:`coverage` - spread of the fitted parameters versus the real spread.
-* :func:`evaluate` - all of the above in one flat, JSON-ready dict, and
-  :func:`format_report` to print it.
+* :func:`evaluate` - all of the above in one flat, JSON-ready dict with the
+  verdict ``indistinguishable``, and :func:`format_report` to print it.
+
+Every argument is checked with :mod:`gan_core._checks`: a bad one raises
+``ValueError`` naming the parameter, never a traceback from inside NumPy.
 """
 import functools
 import math
 
 import numpy as np
 
+from ._checks import MAX_SEED, check_array, check_int, check_number, check_seed
 from .data import SINE_RANGES, sample_sines
 
 __all__ = [
     "PARAM_NAMES",
     "DEFAULT_RMSE_TOL",
+    "REAL_BANDWIDTH",
+    "BANDWIDTH_SEED",
+    "BANDWIDTH_SAMPLES",
+    "BANDWIDTH_RANGE",
     "FLOOR_SEED",
     "FLOOR_REPEATS",
+    "NULL_PERCENTILES",
     "REFERENCE_SEED",
     "fit_sines",
     "valid_mask",
     "valid_fraction",
     "median_distance",
+    "real_bandwidth",
     "mmd2",
-    "mmd2_floor",
     "nn1_accuracy",
+    "null_bands",
+    "mmd2_floor",
     "coverage",
     "evaluate",
     "format_report",
@@ -44,63 +59,62 @@ PARAM_NAMES = ("x0", "freq", "mult")
 DEFAULT_RMSE_TOL = 0.05
 #: Slack on the range check so a real sample fitted to 1e-15 never fails it.
 RANGE_SLACK = 1e-9
-#: Default seed of the real-vs-real MMD2 floor draws.
+#: Seed and size of the real sample that fixes the MMD2 kernel bandwidth.
+BANDWIDTH_SEED = 2012
+BANDWIDTH_SAMPLES = 4000
+#: The MMD2 bandwidth h for x_dim = 10: the median Euclidean distance over all
+#: 7,998,000 pairs of ``sample_sines(BANDWIDTH_SAMPLES, default_rng(BANDWIDTH_SEED))``
+#: (measured once; ``tests/test_metrics.py`` recomputes it to these 12 digits).
+#: Over other seeds this median moves by about 0.004 (0.871-0.881).
+REAL_BANDWIDTH = 0.877338069863
+#: Accepted explicit bandwidths (closed interval).
+BANDWIDTH_RANGE = (1e-6, 1e6)
+#: Default seed of the real-vs-real null draws behind :func:`null_bands` and :func:`mmd2_floor`.
 FLOOR_SEED = 12345
-#: Default number of real-vs-real pairs behind the MMD2 floor. The floor max is an
-#: extreme value: with 20 pairs it ranged 0.0005-0.0038 over seeds at n = 1000, with 50
-#: pairs 0.0018-0.0038.
+#: Default number of real-vs-real pairs behind the null bands. Each pair gives one
+#: MMD2 and one 1-NN accuracy from a single distance matrix (about 0.1 s at n = 1000).
 FLOOR_REPEATS = 50
+#: The null band is this percentile range (linear interpolation, ``np.percentile``).
+NULL_PERCENTILES = (5.0, 95.0)
 #: Default seed of the real reference set drawn by :func:`evaluate`.
 REFERENCE_SEED = 2017
 #: Number of grid frequencies in (0, pi) used to start the sine fit.
 FREQ_GRID_SIZE = 1200
 #: Levenberg-Marquardt refinement steps after the grid search.
 REFINE_STEPS = 10
-#: Largest pooled set whose full pairwise-distance matrix is used for the median bandwidth.
+#: Largest set whose full pairwise-distance matrix :func:`median_distance` uses.
 MEDIAN_MAX_POINTS = 4000
 #: Rows of a pairwise-distance block (bounds memory to about BLOCK_ROWS * N floats).
 BLOCK_ROWS = 1024
+#: Largest sample count accepted by the functions that take a count.
+MAX_N = 1_000_000
+#: Largest repeat count of the null draws.
+MAX_REPEATS = 10_000
+#: Largest signal length for which a real bandwidth / null band is drawn (the config's X_DIM limit).
+MAX_X_DIM = 1024
 
 _EPS = np.finfo(np.float64).eps
-_FLOOR_CACHE = {}
+_FLOOR_CACHE = {}       # (n, m, repeats, seed, x_dim) -> (mmd2 values, 1-NN values), tuples
+_BANDWIDTH_CACHE = {10: REAL_BANDWIDTH}
 
 
 # ---------------------------------------------------------------------------
-# input checks
+# input checks (the checks themselves live in gan_core._checks)
 # ---------------------------------------------------------------------------
 def _as_samples(name, value, min_n=1, min_dim=1):
-    """Return ``value`` as a finite float64 array of shape (n, x_dim), or raise ValueError."""
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be a 2-D array of real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64, copy=False)
-    if arr.ndim != 2 or arr.shape[0] < min_n or arr.shape[1] < min_dim:
+    """``value`` as a finite float64 array of shape (n, x_dim) with n >= min_n, x_dim >= min_dim."""
+    arr = check_array(name, value, ndim=2)
+    if arr.shape[0] < min_n or arr.shape[1] < min_dim:
         raise ValueError(
             f"{name} must be a 2-D array of shape (n, x_dim) with n >= {min_n} and "
             f"x_dim >= {min_dim}, got shape {arr.shape}"
         )
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise ValueError(
-            f"{name} must contain only finite values, found {int(bad.sum())} NaN/inf entries"
-        )
     return arr
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_positive(name, value):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}") from None
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return v
+def _same_columns(x, y):
+    if y.shape[1] != x.shape[1]:
+        raise ValueError(f"y must have the same number of columns as x ({x.shape[1]}), got shape {y.shape}")
 
 
 def _resolve_seed(name, rng, default_seed):
@@ -109,11 +123,20 @@ def _resolve_seed(name, rng, default_seed):
         return np.random.default_rng(default_seed), default_seed
     if isinstance(rng, np.random.Generator):
         return rng, None
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, (bool, np.bool_)) and rng >= 0:
-        return np.random.default_rng(int(rng)), int(rng)
-    raise ValueError(
-        f"{name} must be None, a non-negative integer seed or a numpy.random.Generator, got {rng!r}"
-    )
+    try:
+        seed = check_seed(name, rng)
+    except ValueError as err:
+        detail = str(err).split(", got ", 1)[-1]
+        raise ValueError(f"{name} must be None, a seed (an integer in [0, {MAX_SEED}]) or a "
+                         f"numpy.random.Generator, got {detail}") from None
+    return np.random.default_rng(seed), seed
+
+
+def _check_bandwidth(bandwidth):
+    """None (use the fixed real bandwidth) or a float in BANDWIDTH_RANGE."""
+    if bandwidth is None:
+        return None
+    return check_number("bandwidth", bandwidth, *BANDWIDTH_RANGE)
 
 
 def _check_fit(fit, n):
@@ -124,12 +147,7 @@ def _check_fit(fit, n):
     for key in PARAM_NAMES + ("rmse",):
         if key not in fit:
             raise ValueError(f"fit must be the dict returned by fit_sines(samples); key {key!r} is missing")
-        arr = np.asarray(fit[key], dtype=np.float64)
-        if arr.shape != (n,):
-            raise ValueError(
-                f"fit[{key!r}] must have shape ({n},) to match samples, got shape {arr.shape}"
-            )
-        out[key] = arr
+        out[key] = check_array(f"fit[{key!r}]", fit[key], shape=(n,))
     return out
 
 
@@ -249,12 +267,12 @@ def valid_mask(samples, fit=None, rmse_tol=DEFAULT_RMSE_TOL):
 
     Parameters
     ----------
-    samples : array of shape (n, x_dim), n >= 1, x_dim >= 4.
+    samples : array of shape (n, x_dim), n >= 1, x_dim >= 4, finite.
     fit : dict from ``fit_sines(samples)`` or None (then it is computed).
-    rmse_tol : positive float, default 0.05.
+    rmse_tol : float in (0, 1e6], default 0.05.
     """
     x = _as_samples("samples", samples, min_n=1, min_dim=4)
-    rmse_tol = _check_positive("rmse_tol", rmse_tol)
+    rmse_tol = check_number("rmse_tol", rmse_tol, 0.0, 1e6, lo_open=True)
     fit = fit_sines(x) if fit is None else _check_fit(fit, x.shape[0])
     ok = fit["rmse"] < rmse_tol
     for name in PARAM_NAMES:
@@ -269,31 +287,19 @@ def valid_fraction(samples, fit=None, rmse_tol=DEFAULT_RMSE_TOL):
 
 
 # ---------------------------------------------------------------------------
-# pairwise distances
+# pairwise distances and the fixed bandwidth
 # ---------------------------------------------------------------------------
-def _sqdist_blocks(z, block=None):
-    """Yield (r0, r1, D2, sq): D2[j, l] = ||z[r0 + j] - z[l]||^2, clamped at 0, with D2[j, r0 + j] = 0.
-
-    Uses ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b on centred data (less cancellation);
-    ``sq`` holds the squared norms of the centred rows.
-    """
+def _full_sqdist(z):
+    """D2[j, l] = ||z_j - z_l||^2 (clamped at 0, zero diagonal), via
+    ||a||^2 + ||b||^2 - 2 a.b on centred data (less cancellation)."""
     z = z - z.mean(axis=0)
     sq = np.einsum("nd,nd->n", z, z)
-    n = z.shape[0]
-    block = BLOCK_ROWS if block is None else block
-    for r0 in range(0, n, block):
-        r1 = min(n, r0 + block)
-        d2 = z[r0:r1] @ z.T
-        d2 *= -2.0
-        d2 += sq[r0:r1, None]
-        d2 += sq[None, :]
-        np.maximum(d2, 0.0, out=d2)
-        d2[np.arange(r1 - r0), np.arange(r0, r1)] = 0.0
-        yield r0, r1, d2, sq
-
-
-def _full_sqdist(z):
-    (_, _, d2, _), = _sqdist_blocks(z, block=z.shape[0])
+    d2 = z @ z.T
+    d2 *= -2.0
+    d2 += sq[:, None]
+    d2 += sq[None, :]
+    np.maximum(d2, 0.0, out=d2)
+    np.fill_diagonal(d2, 0.0)
     return d2
 
 
@@ -309,51 +315,132 @@ def _median_of_upper(d2):
 
 
 def median_distance(samples):
-    """Median Euclidean distance over all pairs (j < l) of rows: ``median ||z_j - z_l||``.
+    """Median Euclidean distance over all pairs (j < l) of rows: ``median_{j<l} ||z_j - z_l||``.
 
     Zero distances of a point to itself (the diagonal) are excluded; zero distances
     between distinct duplicate rows are kept. For more than ``MEDIAN_MAX_POINTS`` rows
     the median is taken over that many evenly spaced rows. Needs n >= 2.
     """
     z = _as_samples("samples", samples, min_n=2)
-    return float(_median_distance(z))
-
-
-def _median_distance(z):
     n = z.shape[0]
     if n > MEDIAN_MAX_POINTS:
         z = z[np.linspace(0, n - 1, MEDIAN_MAX_POINTS).round().astype(np.intp)]
-    return _median_of_upper(_full_sqdist(z))
+    return float(_median_of_upper(_full_sqdist(z)))
 
 
-def _mean_distance(z):
-    total, count = 0.0, z.shape[0] * (z.shape[0] - 1)
-    for _, _, d2, _ in _sqdist_blocks(z):
-        total += np.sqrt(d2).sum()
-    return total / count
+def _compute_real_bandwidth(x_dim):
+    """The median pairwise distance of BANDWIDTH_SAMPLES real sines drawn with BANDWIDTH_SEED."""
+    z = sample_sines(BANDWIDTH_SAMPLES, np.random.default_rng(BANDWIDTH_SEED), x_dim=x_dim)
+    return float(_median_of_upper(_full_sqdist(z)))
+
+
+def real_bandwidth(x_dim=10):
+    """The fixed MMD2 kernel bandwidth for signals of length ``x_dim``:
+
+        h(x_dim) = median_{j < l} ||r_j - r_l||,  r_1..r_N = sample_sines(N, default_rng(BANDWIDTH_SEED), x_dim)
+
+    with N = ``BANDWIDTH_SAMPLES`` = 4000 real samples (all N(N-1)/2 pairs). It is a
+    property of the real distribution alone, so it is the same for every comparison.
+    For x_dim = 10 this is the measured constant :data:`REAL_BANDWIDTH`; any other
+    x_dim (an integer in [1, MAX_X_DIM]) is computed once (about 0.6 s) and cached.
+    """
+    x_dim = check_int("x_dim", x_dim, 1, MAX_X_DIM)
+    if x_dim not in _BANDWIDTH_CACHE:
+        _BANDWIDTH_CACHE[x_dim] = _compute_real_bandwidth(x_dim)
+    return _BANDWIDTH_CACHE[x_dim]
+
+
+def _default_bandwidth(x_dim):
+    if x_dim > MAX_X_DIM:
+        raise ValueError(f"bandwidth must be given for signals longer than {MAX_X_DIM} (the real "
+                         f"bandwidth is drawn only for x_dim in [1, {MAX_X_DIM}]); got x_dim {x_dim}")
+    return real_bandwidth(x_dim)
 
 
 # ---------------------------------------------------------------------------
-# MMD
+# two-sample statistics: MMD2 and the 1-NN test from one pass over the distances
 # ---------------------------------------------------------------------------
+def _d2_block(a, sa, b, sb, r0, r1, diag):
+    """||a_j - b_l||^2 for rows j in [r0, r1) of a; +inf on the diagonal when a is b."""
+    d2 = a[r0:r1] @ b.T
+    d2 *= -2.0
+    d2 += sa[r0:r1, None]
+    d2 += sb[None, :]
+    np.maximum(d2, 0.0, out=d2)
+    if diag:
+        d2[np.arange(r1 - r0), np.arange(r0, r1)] = np.inf   # leave one out; exp(-inf) = 0
+    return d2
+
+
+def _two_sample(x, y, bandwidth, want_mmd=True, want_nn1=True):
+    """(MMD2_u or None, 1-NN accuracy or None) of checked arrays x (n rows), y (m rows).
+
+    The blocks D_xx, D_xy and D_yy of squared distances (centred pooled data, diagonal
+    set to +inf) are computed once per row block and serve both statistics.
+    """
+    n, m = x.shape[0], y.shape[0]
+    mu = (x.sum(axis=0) + y.sum(axis=0)) / (n + m)
+    xc, yc = x - mu, y - mu
+    sx, sy = np.einsum("nd,nd->n", xc, xc), np.einsum("nd,nd->n", yc, yc)
+    scale = -0.5 / bandwidth ** 2 if want_mmd else None
+    own_x, other_x, own_y = np.empty(n), np.empty(n), np.empty(m)
+    other_y = np.full(m, np.inf)
+    s_xx = s_yy = s_xy = 0.0
+
+    def kernel_sum(d2):
+        d2 *= scale
+        return float(np.exp(d2, out=d2).sum())
+
+    for r0 in range(0, n, BLOCK_ROWS):
+        r1 = min(n, r0 + BLOCK_ROWS)
+        d2 = _d2_block(xc, sx, xc, sx, r0, r1, diag=True)
+        own_x[r0:r1] = d2.min(axis=1)
+        if want_mmd:
+            s_xx += kernel_sum(d2)
+        d2 = _d2_block(xc, sx, yc, sy, r0, r1, diag=False)
+        other_x[r0:r1] = d2.min(axis=1)
+        np.minimum(other_y, d2.min(axis=0), out=other_y)
+        if want_mmd:
+            s_xy += kernel_sum(d2)
+    for r0 in range(0, m, BLOCK_ROWS):
+        r1 = min(m, r0 + BLOCK_ROWS)
+        d2 = _d2_block(yc, sy, yc, sy, r0, r1, diag=True)
+        own_y[r0:r1] = d2.min(axis=1)
+        if want_mmd:
+            s_yy += kernel_sum(d2)
+
+    mmd = None
+    if want_mmd:
+        mmd = s_xx / (n * (n - 1)) + s_yy / (m * (m - 1)) - 2.0 * s_xy / (n * m)
+    acc = None
+    if want_nn1:
+        # Distances equal up to the rounding of the expansion are ties, won by the lowest
+        # pooled index: an x point wins its ties, a y point loses them.
+        tol = 32.0 * _EPS * (max(sx.max(), sy.max()) + 1e-300)
+        correct = np.count_nonzero(own_x <= other_x + tol) + np.count_nonzero(other_y > own_y + tol)
+        acc = int(correct) / (n + m)
+    return mmd, acc
+
+
 def mmd2(x, y, bandwidth=None):
     """Unbiased squared MMD between samples x (n rows) and y (m rows), Gaussian kernel.
 
-    ``k(a, b) = exp(-||a - b||^2 / (2 sigma^2))`` and
+    ``k(a, b) = exp(-||a - b||^2 / (2 h^2))`` and
 
         MMD2_u = 1/(n(n-1)) sum_{j != l} k(x_j, x_l) + 1/(m(m-1)) sum_{j != l} k(y_j, y_l)
                  - 2/(n m) sum_{j, l} k(x_j, y_l)
 
-    (Gretton et al. 2012, eq. 3). ``sigma = bandwidth`` if given, else the median
-    pairwise distance of the pooled samples (:func:`median_distance`; if that is 0,
-    the mean pairwise distance, and 1.0 if all points coincide). The estimate is
-    unbiased, so for two samples of one distribution it scatters around 0 and can
-    be slightly negative.
+    (Gretton et al. 2012, eq. 3). ``h = bandwidth`` if given (a number in
+    ``BANDWIDTH_RANGE`` = [1e-6, 1e6]), else the fixed real bandwidth
+    ``real_bandwidth(x_dim)`` (:data:`REAL_BANDWIDTH` = 0.8773 for x_dim = 10), the
+    same kernel for every comparison whatever x and y are. The estimate is unbiased,
+    so for two samples of one distribution it scatters around 0 and can be slightly
+    negative.
 
     Parameters
     ----------
-    x : array (n, x_dim), n >= 2.  y : array (m, x_dim), m >= 2, same x_dim.
-    bandwidth : positive float or None.
+    x : array (n, x_dim), n >= 2, finite.  y : array (m, x_dim), m >= 2, same x_dim.
+    bandwidth : float in [1e-6, 1e6] or None.
 
     Returns
     -------
@@ -361,90 +448,12 @@ def mmd2(x, y, bandwidth=None):
     """
     x = _as_samples("x", x, min_n=2)
     y = _as_samples("y", y, min_n=2)
-    if y.shape[1] != x.shape[1]:
-        raise ValueError(
-            f"y must have the same number of columns as x ({x.shape[1]}), got shape {y.shape}"
-        )
-    sigma = None if bandwidth is None else _check_positive("bandwidth", bandwidth)
-    n, m = x.shape[0], y.shape[0]
-    z = np.concatenate([x, y])
-    if n + m <= MEDIAN_MAX_POINTS:
-        # one distance matrix serves both the median and the kernel
-        d2_full = _full_sqdist(z)
-        if sigma is None:
-            sigma = _median_of_upper(d2_full)
-        blocks = [(0, n + m, d2_full)]
-    else:
-        if sigma is None:
-            sigma = _median_distance(z)
-        blocks = ((r0, r1, d2) for r0, r1, d2, _ in _sqdist_blocks(z))
-    if sigma == 0.0:
-        sigma = _mean_distance(z) or 1.0
-    scale = -0.5 / sigma ** 2
-    k_to_x = np.empty(n + m)                              # row sums of k against the x block
-    k_to_y = np.empty(n + m)                              # ... and against the y block
-    for r0, r1, d2 in blocks:
-        d2 *= scale
-        kb = np.exp(d2, out=d2)
-        k_to_x[r0:r1] = kb[:, :n].sum(axis=1)
-        k_to_y[r0:r1] = kb[:, n:].sum(axis=1)
-    s_xx = k_to_x[:n].sum() - n                           # minus the diagonal, k(a, a) = 1
-    s_yy = k_to_y[n:].sum() - m
-    s_xy = 0.5 * (k_to_y[:n].sum() + k_to_x[n:].sum())
-    return float(s_xx / (n * (n - 1)) + s_yy / (m * (m - 1)) - 2.0 * s_xy / (n * m))
+    _same_columns(x, y)
+    h = _check_bandwidth(bandwidth)
+    h = _default_bandwidth(x.shape[1]) if h is None else h
+    return float(_two_sample(x, y, h, want_nn1=False)[0])
 
 
-def mmd2_floor(n, rng=None, repeats=FLOOR_REPEATS, m=None, x_dim=10):
-    """Real-vs-real noise floor of :func:`mmd2` at sample sizes (n, m).
-
-    Draws ``repeats`` pairs of independent real sets X ~ real (n rows), Y ~ real
-    (m rows, default m = n) with ``sample_sines`` and returns statistics of
-    ``MMD2_u(X, Y)`` (median bandwidth, as in :func:`evaluate`). An MMD2 below
-    ``max`` cannot be told apart from sampling noise at this n.
-
-    Parameters
-    ----------
-    n : int >= 2.  m : int >= 2 or None (= n).  repeats : int >= 1.
-    rng : None (seed ``FLOOR_SEED``), an int seed, or a numpy Generator.
-        With None or an int the result is deterministic and cached per
-        (n, m, repeats, seed, x_dim); a Generator is used as is and not cached.
-    x_dim : int >= 4, the signal length.
-
-    Returns
-    -------
-    dict: ``mean``, ``std``, ``min``, ``max`` (floats), ``values`` (list of floats),
-    ``n``, ``m``, ``repeats`` (ints).
-    """
-    n = _check_int("n", n, 2)
-    m = n if m is None else _check_int("m", m, 2)
-    repeats = _check_int("repeats", repeats, 1)
-    x_dim = _check_int("x_dim", x_dim, 4)
-    gen, seed = _resolve_seed("rng", rng, FLOOR_SEED)
-    key = (n, m, repeats, seed, x_dim)
-    if seed is not None and key in _FLOOR_CACHE:
-        return _copy_floor(_FLOOR_CACHE[key])
-    values = [mmd2(sample_sines(n, gen, x_dim=x_dim), sample_sines(m, gen, x_dim=x_dim))
-              for _ in range(repeats)]
-    arr = np.asarray(values)
-    result = {
-        "mean": float(arr.mean()), "std": float(arr.std()),
-        "min": float(arr.min()), "max": float(arr.max()),
-        "values": [float(v) for v in values], "n": n, "m": m, "repeats": repeats,
-    }
-    if seed is not None:
-        _FLOOR_CACHE[key] = result
-    return _copy_floor(result)
-
-
-def _copy_floor(result):
-    out = dict(result)
-    out["values"] = list(result["values"])
-    return out
-
-
-# ---------------------------------------------------------------------------
-# 1-NN two-sample test
-# ---------------------------------------------------------------------------
 def nn1_accuracy(x, y):
     """Leave-one-out 1-nearest-neighbour two-sample test accuracy (Lopez-Paz & Oquab 2017).
 
@@ -461,7 +470,7 @@ def nn1_accuracy(x, y):
 
     Parameters
     ----------
-    x : array (n, x_dim), n >= 1.  y : array (m, x_dim), m >= 1, same x_dim.
+    x : array (n, x_dim), n >= 1, finite.  y : array (m, x_dim), m >= 1, same x_dim.
 
     Returns
     -------
@@ -469,21 +478,109 @@ def nn1_accuracy(x, y):
     """
     x = _as_samples("x", x, min_n=1)
     y = _as_samples("y", y, min_n=1)
-    if y.shape[1] != x.shape[1]:
-        raise ValueError(
-            f"y must have the same number of columns as x ({x.shape[1]}), got shape {y.shape}"
-        )
-    n = x.shape[0]
-    z = np.concatenate([x, y])
-    labels = np.arange(z.shape[0]) >= n
-    correct = 0
-    for r0, r1, d2, sq in _sqdist_blocks(z):
-        d2[np.arange(r1 - r0), np.arange(r0, r1)] = np.inf   # leave one out
-        tol = 32.0 * _EPS * (sq.max() + 1e-300)               # rounding of the expansion
-        nearest_d2 = d2.min(axis=1)
-        nearest = np.argmax(d2 <= nearest_d2[:, None] + tol, axis=1)   # first index in the tie
-        correct += int(np.count_nonzero(labels[nearest] == labels[r0:r1]))
-    return correct / z.shape[0]
+    _same_columns(x, y)
+    return _two_sample(x, y, None, want_mmd=False)[1]
+
+
+# ---------------------------------------------------------------------------
+# real-vs-real null distribution
+# ---------------------------------------------------------------------------
+def _null_values(n, m, repeats, rng, x_dim):
+    """(mmd2 values, 1-NN values) of ``repeats`` independent real pairs; cached for a seed."""
+    gen, seed = _resolve_seed("rng", rng, FLOOR_SEED)
+    key = (n, m, repeats, seed, x_dim)
+    if seed is not None and key in _FLOOR_CACHE:
+        return _FLOOR_CACHE[key]
+    h = real_bandwidth(x_dim)
+    mmds, nns = [], []
+    for _ in range(repeats):
+        a = sample_sines(n, gen, x_dim=x_dim)
+        b = sample_sines(m, gen, x_dim=x_dim)
+        v, acc = _two_sample(a, b, h)
+        mmds.append(float(v))
+        nns.append(float(acc))
+    result = (tuple(mmds), tuple(nns))
+    if seed is not None:
+        _FLOOR_CACHE[key] = result
+    return result
+
+
+def _null_args(n, m, repeats, x_dim):
+    n = check_int("n", n, 2, MAX_N)
+    m = n if m is None else check_int("m", m, 2, MAX_N)
+    repeats = check_int("repeats", repeats, 1, MAX_REPEATS)
+    x_dim = check_int("x_dim", x_dim, 1, MAX_X_DIM)
+    return n, m, repeats, x_dim
+
+
+def null_bands(n, x_dim=10, repeats=FLOOR_REPEATS, seed=FLOOR_SEED, m=None):
+    """What real data scores against real data at sizes (n, m): the null bands.
+
+    For r = 1..R (R = ``repeats``) draw independent real sets X_r (n rows) and Y_r
+    (m rows, default m = n) with ``sample_sines`` from ``default_rng(seed)`` and compute
+    ``MMD2_u(X_r, Y_r)`` (fixed bandwidth ``real_bandwidth(x_dim)``) and the 1-NN
+    accuracy ``A(X_r, Y_r)`` on the same pair. The band of each is
+
+        [low, high] = [P5, P95] of its R values   (``np.percentile``, linear interpolation)
+
+    so a real sample scores above ``high`` about 5% of the time. Deterministic:
+    cached per (n, m, repeats, seed, x_dim); the default 50 repeats cost about 5 s
+    once at n = 1000 (one distance matrix per pair serves both statistics).
+
+    Parameters
+    ----------
+    n : int in [2, 1e6].  x_dim : int in [1, 1024].  repeats : int in [1, 10000].
+    seed : int in [0, 2**63 - 1].  m : int in [2, 1e6] or None (= n).
+
+    Returns
+    -------
+    dict: ``mmd2_low``, ``mmd2_high``, ``mmd2_mean``, ``mmd2_max``, ``nn1_low``,
+    ``nn1_high``, ``nn1_mean``, ``nn1_max``, ``bandwidth`` (floats), ``mmd2_values``,
+    ``nn1_values`` (lists), ``percentiles`` (list of 2 floats), ``n``, ``m``,
+    ``x_dim``, ``repeats``, ``seed`` (ints). A fresh copy on every call.
+    """
+    n, m, repeats, x_dim = _null_args(n, m, repeats, x_dim)
+    seed = check_seed("seed", seed)
+    mmds, nns = _null_values(n, m, repeats, seed, x_dim)
+    out = {"n": n, "m": m, "x_dim": x_dim, "repeats": repeats, "seed": seed,
+           "bandwidth": real_bandwidth(x_dim), "percentiles": list(NULL_PERCENTILES)}
+    for name, values in (("mmd2", mmds), ("nn1", nns)):
+        arr = np.asarray(values)
+        low, high = np.percentile(arr, NULL_PERCENTILES)
+        out.update({f"{name}_low": float(low), f"{name}_high": float(high),
+                    f"{name}_mean": float(arr.mean()), f"{name}_max": float(arr.max()),
+                    f"{name}_values": list(values)})
+    return out
+
+
+def mmd2_floor(n, rng=None, repeats=FLOOR_REPEATS, m=None, x_dim=10):
+    """Real-vs-real noise floor of :func:`mmd2` at sample sizes (n, m): the MMD2 half of
+    :func:`null_bands` as summary statistics.
+
+    Of the R = ``repeats`` values v_r = MMD2_u(X_r, Y_r) of independent real pairs
+    (X_r n rows, Y_r m rows, fixed bandwidth ``real_bandwidth(x_dim)``) it returns
+    ``mean = (1/R) sum_r v_r``, ``std`` (population), ``min`` and ``max``. With the same
+    seed these are the very draws of ``null_bands``. An MMD2 below ``max`` cannot be
+    told apart from sampling noise at this n.
+
+    Parameters
+    ----------
+    n : int in [2, 1e6].  m : int in [2, 1e6] or None (= n).  repeats : int in [1, 10000].
+    rng : None (seed ``FLOOR_SEED``), an int seed, or a numpy Generator.
+        With None or an int the result is deterministic and cached per
+        (n, m, repeats, seed, x_dim); a Generator is used as is and not cached.
+    x_dim : int in [1, 1024], the signal length.
+
+    Returns
+    -------
+    dict: ``mean``, ``std``, ``min``, ``max`` (floats), ``values`` (list of floats),
+    ``n``, ``m``, ``repeats`` (ints).
+    """
+    n, m, repeats, x_dim = _null_args(n, m, repeats, x_dim)
+    values, _ = _null_values(n, m, repeats, rng, x_dim)
+    arr = np.asarray(values)
+    return {"mean": float(arr.mean()), "std": float(arr.std()), "min": float(arr.min()),
+            "max": float(arr.max()), "values": list(values), "n": n, "m": m, "repeats": repeats}
 
 
 # ---------------------------------------------------------------------------
@@ -503,9 +600,9 @@ def coverage(samples, fit=None, bins=10, rmse_tol=DEFAULT_RMSE_TOL):
 
     Parameters
     ----------
-    samples : array (n, x_dim), n >= 1, x_dim >= 4.
+    samples : array (n, x_dim), n >= 1, x_dim >= 4, finite.
     fit : dict from ``fit_sines(samples)`` or None.
-    bins : int >= 1, default 10.  rmse_tol : as in :func:`valid_mask`.
+    bins : int in [1, 10000], default 10.  rmse_tol : as in :func:`valid_mask`.
 
     Returns
     -------
@@ -513,7 +610,7 @@ def coverage(samples, fit=None, bins=10, rmse_tol=DEFAULT_RMSE_TOL):
     ``bins_freq``, ``bins_mult``, and ``n_valid``.
     """
     x = _as_samples("samples", samples, min_n=1, min_dim=4)
-    bins = _check_int("bins", bins, 1)
+    bins = check_int("bins", bins, 1, 10_000)
     fit = fit_sines(x) if fit is None else _check_fit(fit, x.shape[0])
     ok = valid_mask(x, fit=fit, rmse_tol=rmse_tol)
     out = {}
@@ -532,39 +629,50 @@ def coverage(samples, fit=None, bins=10, rmse_tol=DEFAULT_RMSE_TOL):
 # everything at once
 # ---------------------------------------------------------------------------
 def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS):
-    """All quality figures of generated ``samples`` in one flat dict of Python floats.
+    """All quality figures of generated ``samples`` in one flat, JSON-ready dict.
 
     A real reference set R of ``n_real`` rows (default: as many as ``samples``) is
     drawn with ``sample_sines``; then
 
     * ``valid_fraction`` = mean_k valid_k, ``mean_rmse`` = mean_k rmse_k (fit_sines)
-    * ``mmd2`` = MMD2_u(samples, R); ``mmd2_floor_mean`` / ``mmd2_floor_max`` from
-      ``mmd2_floor(n, m=n_real)`` (real vs real at the same sizes)
+    * ``mmd2`` = MMD2_u(samples, R) with the fixed ``bandwidth`` = real_bandwidth(x_dim)
     * ``nn1_accuracy`` = 1-NN two-sample accuracy of samples vs R
+    * the real-vs-real null bands at the same sizes, ``null_bands(n, x_dim,
+      floor_repeats, m=n_real)``: ``mmd2_null_low`` / ``mmd2_null_high`` and
+      ``nn1_null_low`` / ``nn1_null_high`` (5th / 95th percentiles of
+      ``null_repeats`` draws), and ``mmd2_floor_mean`` / ``mmd2_floor_max`` (mean and
+      max of the same MMD2 draws)
+    * ``indistinguishable`` (bool) = ``mmd2 <= mmd2_null_high and nn1_accuracy <=
+      nn1_null_high``: both figures inside (at or below the top of) their band. A real
+      sample passes about 9 times in 10 (each band alone lets 5% of real data out).
     * ``coverage_std_<p>`` and ``coverage_bins_<p>`` for p in (x0, freq, mult)
     * ``n``, ``n_real``, ``n_valid``
 
     Parameters
     ----------
-    samples : array (n, x_dim), n >= 2, x_dim >= 4.
+    samples : array (n, x_dim), 2 <= n <= 1e6, 4 <= x_dim <= 1024, finite.
     rng : None (seed ``REFERENCE_SEED``: same samples -> same report), an int seed,
         or a numpy Generator for the reference set.
-    n_real : int >= 2 or None.  floor_repeats : int >= 1, passed to mmd2_floor.
+    n_real : int in [2, 1e6] or None.  floor_repeats : int in [1, 10000], the null draws.
 
     Returns
     -------
-    dict of str -> float (JSON-serialisable).
+    dict of str -> float, except ``indistinguishable`` (bool).
     """
     x = _as_samples("samples", samples, min_n=2, min_dim=4)
     n, d = x.shape
-    n_real = n if n_real is None else _check_int("n_real", n_real, 2)
-    floor_repeats = _check_int("floor_repeats", floor_repeats, 1)
+    if n > MAX_N or d > MAX_X_DIM:
+        raise ValueError(f"samples must have at most {MAX_N} rows and {MAX_X_DIM} columns, got shape {x.shape}")
+    n_real = n if n_real is None else check_int("n_real", n_real, 2, MAX_N)
+    floor_repeats = check_int("floor_repeats", floor_repeats, 1, MAX_REPEATS)
     gen, _ = _resolve_seed("rng", rng, REFERENCE_SEED)
     real = sample_sines(n_real, gen, x_dim=d)
 
     fit = fit_sines(x)
     ok = valid_mask(x, fit=fit)
-    floor = mmd2_floor(n, m=n_real, repeats=floor_repeats, x_dim=d)
+    bands = null_bands(n, x_dim=d, repeats=floor_repeats, m=n_real)
+    h = bands["bandwidth"]
+    m2, acc = _two_sample(x, real, h)
     cov = coverage(x, fit=fit)
     report = {
         "n": float(n),
@@ -572,10 +680,17 @@ def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS):
         "valid_fraction": float(ok.mean()),
         "n_valid": float(np.count_nonzero(ok)),
         "mean_rmse": float(fit["rmse"].mean()),
-        "mmd2": mmd2(x, real),
-        "mmd2_floor_mean": floor["mean"],
-        "mmd2_floor_max": floor["max"],
-        "nn1_accuracy": float(nn1_accuracy(x, real)),
+        "mmd2": float(m2),
+        "mmd2_floor_mean": bands["mmd2_mean"],
+        "mmd2_floor_max": bands["mmd2_max"],
+        "nn1_accuracy": float(acc),
+        "bandwidth": float(h),
+        "null_repeats": float(floor_repeats),
+        "mmd2_null_low": bands["mmd2_low"],
+        "mmd2_null_high": bands["mmd2_high"],
+        "nn1_null_low": bands["nn1_low"],
+        "nn1_null_high": bands["nn1_high"],
+        "indistinguishable": bool(m2 <= bands["mmd2_high"] and acc <= bands["nn1_high"]),
     }
     for name in PARAM_NAMES:
         report[f"coverage_std_{name}"] = cov[f"std_{name}"]
@@ -587,32 +702,65 @@ def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS):
 _REPORT_KEYS = ("n", "valid_fraction", "mean_rmse", "mmd2", "mmd2_floor_mean",
                 "mmd2_floor_max", "nn1_accuracy") + tuple(
     f"coverage_{kind}_{name}" for kind in ("std", "bins") for name in PARAM_NAMES)
+_BAND_KEYS = ("mmd2_null_low", "mmd2_null_high", "nn1_null_low", "nn1_null_high")
 
 
 def format_report(report, digits=4):
     """Format an :func:`evaluate` dict as a few lines with ``digits`` significant digits.
 
-    Rounding keeps the text identical across machines whose last floating-point digit
-    differs (useful for notebooks checked with nbval).
+    The MMD2 and 1-NN lines show the real-vs-real null band [P5, P95] at this n, and a
+    verdict line says "indistinguishable from real data at n = <n>" only when
+    ``mmd2 <= mmd2_null_high`` and ``nn1_accuracy <= nn1_null_high``; otherwise
+    "distinguishable from real data at n = <n>" and which measure is above its band.
+    (A report without the band keys, e.g. an old ``metrics.json``, prints the MMD2
+    floor instead and no verdict.) Rounding keeps the text identical across machines
+    whose last floating-point digit differs (useful for notebooks checked with nbval).
     """
     if not hasattr(report, "keys"):
         raise ValueError(f"report must be the dict returned by evaluate(), got {type(report).__name__}")
     missing = [k for k in _REPORT_KEYS if k not in report]
     if missing:
         raise ValueError(f"report must be the dict returned by evaluate(); missing keys {missing}")
-    digits = _check_int("digits", digits, 1)
+    digits = check_int("digits", digits, 1, 17)
+    try:
+        vals = {k: float(v) for k, v in report.items() if k in _REPORT_KEYS + _BAND_KEYS + ("n_valid", "n_real")}
+    except (TypeError, ValueError):
+        raise ValueError("report must be the dict returned by evaluate(); its figures must be numbers") from None
 
     def g(key):
-        v = float(report[key])
+        v = vals[key]
         return f"{0.0 if v == 0 else v:.{digits}g}"   # no "-0"
 
-    n_valid = report.get("n_valid")
-    valid = f"{g('valid_fraction')}" + (f" ({int(n_valid)} of {int(report['n'])})" if n_valid is not None else "")
-    lines = [
-        f"samples: {int(report['n'])}   valid sines: {valid}   mean fit RMSE: {g('mean_rmse')}",
-        f"MMD2: {g('mmd2')}   (real vs real at this n: mean {g('mmd2_floor_mean')}, "
-        f"max {g('mmd2_floor_max')})",
-        f"1-NN two-sample accuracy: {g('nn1_accuracy')}   (0.5 = indistinguishable, 1 = separated)",
+    n = int(vals["n"])
+    n_valid = vals.get("n_valid")
+    valid = g("valid_fraction") + (f" ({int(n_valid)} of {n})" if n_valid is not None else "")
+    at_n = f"n = {n}" + (f" (vs {int(vals['n_real'])} real)" if vals.get("n_real", n) != n else "")
+    lines = [f"samples: {n}   valid sines: {valid}   mean fit RMSE: {g('mean_rmse')}"]
+    has_bands = all(k in vals for k in _BAND_KEYS)
+    if has_bands:
+        reps = report.get("null_repeats")
+        of = f" of {int(reps)}" if reps is not None else ""
+        lines += [
+            f"MMD2: {g('mmd2')}   real vs real at {at_n}, 5-95%{of} draws: "
+            f"[{g('mmd2_null_low')}, {g('mmd2_null_high')}]",
+            f"1-NN two-sample accuracy: {g('nn1_accuracy')}   real vs real: "
+            f"[{g('nn1_null_low')}, {g('nn1_null_high')}]   (0.5 = indistinguishable, 1 = separated)",
+        ]
+        above = [f"{label} above its real-vs-real band ({g(key)} > {g(top)})"
+                 for label, key, top in (("MMD2", "mmd2", "mmd2_null_high"),
+                                         ("1-NN", "nn1_accuracy", "nn1_null_high"))
+                 if not vals[key] <= vals[top]]
+        if above:
+            lines.append(f"verdict: distinguishable from real data at {at_n}: " + "; ".join(above))
+        else:
+            lines.append(f"verdict: indistinguishable from real data at {at_n} (MMD2 and 1-NN inside their bands)")
+    else:
+        lines += [
+            f"MMD2: {g('mmd2')}   (real vs real at this n: mean {g('mmd2_floor_mean')}, "
+            f"max {g('mmd2_floor_max')})",
+            f"1-NN two-sample accuracy: {g('nn1_accuracy')}   (0.5 = indistinguishable, 1 = separated)",
+        ]
+    lines += [
         "coverage, std / real std:  " + "  ".join(f"{p} {g('coverage_std_' + p)}" for p in PARAM_NAMES),
         "coverage, share of bins:   " + "  ".join(f"{p} {g('coverage_bins_' + p)}" for p in PARAM_NAMES),
     ]

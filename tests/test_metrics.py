@@ -1,4 +1,5 @@
-"""Tests of gan_core.metrics: sine fit, validity, MMD2 and its floor, 1-NN test, coverage."""
+"""Tests of gan_core.metrics: sine fit, validity, MMD2 with its fixed bandwidth, the null bands,
+1-NN test, coverage, evaluate's verdict and the argument checks."""
 import json
 import math
 import time
@@ -9,6 +10,7 @@ import pytest
 from gan_core import metrics
 from gan_core.data import SINE_RANGES, sample_sines
 from gan_core.metrics import (
+    REAL_BANDWIDTH,
     coverage,
     evaluate,
     fit_sines,
@@ -17,6 +19,8 @@ from gan_core.metrics import (
     mmd2,
     mmd2_floor,
     nn1_accuracy,
+    null_bands,
+    real_bandwidth,
     valid_fraction,
     valid_mask,
 )
@@ -221,9 +225,8 @@ def test_mmd2_matches_brute_force():
     rng = np.random.default_rng(11)
     x, y = rng.normal(size=(7, 10)), rng.normal(0.3, 1.2, size=(9, 10))
     assert mmd2(x, y, bandwidth=1.7) == pytest.approx(brute_mmd2(x, y, 1.7), rel=1e-12, abs=1e-15)
-    sigma = brute_median(np.vstack([x, y]))
-    assert median_distance(np.vstack([x, y])) == pytest.approx(sigma, rel=1e-12)
-    assert mmd2(x, y) == pytest.approx(brute_mmd2(x, y, sigma), rel=1e-12, abs=1e-15)
+    assert median_distance(np.vstack([x, y])) == pytest.approx(brute_median(np.vstack([x, y])), rel=1e-12)
+    assert mmd2(x, y) == pytest.approx(brute_mmd2(x, y, REAL_BANDWIDTH), rel=1e-12, abs=1e-15)
     assert median_distance(x[:5]) == pytest.approx(brute_median(x[:5]), rel=1e-12)  # odd pair count
     assert mmd2(x, y) == pytest.approx(mmd2(y, x), rel=1e-12)
     # translating both sets together changes nothing
@@ -241,13 +244,80 @@ def test_blocked_paths_for_large_sets_match_brute_force(monkeypatch):
     assert mmd2(x, y, bandwidth=2.0) == pytest.approx(brute_mmd2(x, y, 2.0), rel=1e-12)
     subset = z[np.linspace(0, 16, 10).round().astype(int)]
     assert median_distance(z) == pytest.approx(brute_median(subset), rel=1e-12)
-    assert mmd2(x, y) == pytest.approx(brute_mmd2(x, y, brute_median(subset)), rel=1e-12)
+    assert mmd2(x, y) == pytest.approx(brute_mmd2(x, y, REAL_BANDWIDTH), rel=1e-12)
+    assert nn1_accuracy(x, x) == 0.0 and nn1_accuracy(x[:5], y) == brute_nn1(x[:5], y)
     assert nn1_accuracy(x, y) == brute_nn1(x, y)
 
 
 def test_mmd2_all_points_equal_is_zero_not_nan():
     z = np.ones((4, 10))
     assert mmd2(z, z) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_real_bandwidth_is_the_median_distance_of_the_documented_real_sample():
+    # the constant is what its recipe gives, to the 12 digits it is written with
+    z = sample_sines(metrics.BANDWIDTH_SAMPLES, np.random.default_rng(metrics.BANDWIDTH_SEED))
+    assert metrics.BANDWIDTH_SAMPLES == 4000
+    assert float(f"{median_distance(z):.12g}") == REAL_BANDWIDTH
+    assert real_bandwidth() == real_bandwidth(10) == REAL_BANDWIDTH == 0.877338069863
+
+
+def test_real_bandwidth_for_another_length_is_computed_the_same_way_and_cached():
+    z = sample_sines(metrics.BANDWIDTH_SAMPLES, np.random.default_rng(metrics.BANDWIDTH_SEED), x_dim=12)
+    h12 = real_bandwidth(12)
+    assert h12 == pytest.approx(median_distance(z), rel=1e-12)
+    assert 0.9 < h12 < 1.1                     # longer signals lie further apart than at x_dim = 10
+    assert metrics._BANDWIDTH_CACHE[12] == h12 and real_bandwidth(12) == h12
+    x, y = sample_sines(30, np.random.default_rng(19), x_dim=12), sample_sines(40, np.random.default_rng(20), x_dim=12)
+    assert mmd2(x, y) == pytest.approx(brute_mmd2(x, y, h12), rel=1e-12, abs=1e-15)
+
+
+def test_mmd2_uses_one_fixed_bandwidth_for_every_comparison(real, real_other, collapsed, noise):
+    pairs = [(real, real_other), (collapsed, real_other), (noise, real), (real[:50] * 3.0, real[50:80])]
+    for x, y in pairs:
+        assert mmd2(x, y) == mmd2(x, y, bandwidth=REAL_BANDWIDTH)
+    # the pooled-median bandwidth of the old code would differ from pair to pair
+    medians = [median_distance(np.vstack([x, y])) for x, y in pairs]
+    assert max(medians) - min(medians) > 0.3
+    # the kernel really is exp(-||a - b||^2 / (2 h^2)) with h = REAL_BANDWIDTH
+    x, y = real[:40] * 3.0, real_other[:30]
+    assert mmd2(x, y) == pytest.approx(brute_mmd2(x, y, REAL_BANDWIDTH), rel=1e-12)
+    assert mmd2(x, y, bandwidth=2.5) == pytest.approx(brute_mmd2(x, y, 2.5), rel=1e-12)
+    assert mmd2(x, y, bandwidth=2.5) != mmd2(x, y)
+
+
+def test_null_bands_at_n1000():
+    b = null_bands(N)
+    assert (b["n"], b["m"], b["x_dim"], b["repeats"], b["seed"]) == (N, N, 10, 50, metrics.FLOOR_SEED)
+    assert b["bandwidth"] == REAL_BANDWIDTH and b["percentiles"] == [5.0, 95.0]
+    assert len(b["mmd2_values"]) == len(b["nn1_values"]) == 50
+    np.testing.assert_allclose([b["mmd2_low"], b["mmd2_high"]], np.percentile(b["mmd2_values"], [5, 95]), rtol=1e-12)
+    np.testing.assert_allclose([b["nn1_low"], b["nn1_high"]], np.percentile(b["nn1_values"], [5, 95]), rtol=1e-12)
+    # measured: MMD2 [-0.00065, 0.00087], 1-NN [0.481, 0.525]
+    assert -0.0015 < b["mmd2_low"] < 0 < b["mmd2_high"] < 0.002
+    assert 0.47 < b["nn1_low"] < 0.495 and 0.505 < b["nn1_high"] < 0.535
+    assert abs(b["nn1_mean"] - 0.5) < 0.005 and abs(b["mmd2_mean"]) < 3e-4
+    # each value is a real-vs-real pair of the documented draw: the first pair recomputed
+    gen = np.random.default_rng(metrics.FLOOR_SEED)
+    x, y = sample_sines(N, gen), sample_sines(N, gen)
+    assert b["mmd2_values"][0] == pytest.approx(mmd2(x, y), rel=1e-12, abs=1e-15)
+    assert b["nn1_values"][0] == nn1_accuracy(x, y)
+
+
+def test_null_bands_are_cached_deterministic_and_copied():
+    a = null_bands(80, repeats=6, seed=3)
+    a["mmd2_values"].append(9.0)
+    a["nn1_high"] = 9.0
+    b = null_bands(80, repeats=6, seed=3)
+    assert len(b["mmd2_values"]) == 6 and b["nn1_high"] != 9.0
+    metrics._FLOOR_CACHE.clear()
+    assert null_bands(80, repeats=6, seed=3) == b            # recomputed: the same numbers
+    assert null_bands(80, repeats=6, seed=4) != b
+    # mmd2_floor summarises the very same draws
+    f = mmd2_floor(80, rng=3, repeats=6)
+    assert f["values"] == b["mmd2_values"] and f["max"] == max(b["mmd2_values"])
+    c = null_bands(60, x_dim=12, repeats=4, m=70)
+    assert (c["n"], c["m"], c["x_dim"]) == (60, 70, 12) and c["bandwidth"] == real_bandwidth(12)
 
 
 def test_mmd2_floor_at_n1000(floor_1000):
@@ -275,7 +345,7 @@ def test_mmd2_unbiased_mean_near_zero():
     # the biased V-statistic (diagonal kept) sits clearly above zero on the same draws
     rng = np.random.default_rng(5)
     x, y = sample_sines(60, rng), sample_sines(60, rng)
-    sigma = median_distance(np.vstack([x, y]))
+    sigma = REAL_BANDWIDTH
     k = lambda a, b: np.exp(-((a[:, None] - b[None]) ** 2).sum(-1) / (2 * sigma ** 2))  # noqa: E731
     biased = k(x, x).mean() + k(y, y).mean() - 2 * k(x, y).mean()
     assert biased > mmd2(x, y) + 0.5 * (2 / 60) * (1 - k(x, x).mean())
@@ -361,19 +431,25 @@ def test_coverage_half_range_and_no_valid(noise):
 # ---------------------------------------------------------------------------
 REPORT_KEYS = {
     "n", "n_real", "valid_fraction", "n_valid", "mean_rmse", "mmd2", "mmd2_floor_mean",
-    "mmd2_floor_max", "nn1_accuracy", "coverage_std_x0", "coverage_std_freq", "coverage_std_mult",
+    "mmd2_floor_max", "nn1_accuracy", "bandwidth", "null_repeats", "mmd2_null_low", "mmd2_null_high",
+    "nn1_null_low", "nn1_null_high", "indistinguishable", "coverage_std_x0", "coverage_std_freq", "coverage_std_mult",
     "coverage_bins_x0", "coverage_bins_freq", "coverage_bins_mult",
 }
 
 
 def test_evaluate_real(report_real, floor_1000):
-    r = report_real
+    r = dict(report_real)
     assert set(r) == REPORT_KEYS
+    assert type(r.pop("indistinguishable")) is bool
     assert all(type(v) is float for v in r.values())
-    assert json.loads(json.dumps(r)) == r
+    assert json.loads(json.dumps(report_real)) == report_real
     assert r["n"] == r["n_real"] == N
     assert r["valid_fraction"] >= 0.999 and r["mean_rmse"] < 1e-9
     assert r["mmd2_floor_mean"] == floor_1000["mean"] and r["mmd2_floor_max"] == floor_1000["max"]
+    bands = null_bands(N)
+    assert r["bandwidth"] == REAL_BANDWIDTH and r["null_repeats"] == 50
+    assert (r["mmd2_null_low"], r["mmd2_null_high"]) == (bands["mmd2_low"], bands["mmd2_high"])
+    assert (r["nn1_null_low"], r["nn1_null_high"]) == (bands["nn1_low"], bands["nn1_high"])
     assert r["mmd2"] <= r["mmd2_floor_max"]
     assert 0.45 <= r["nn1_accuracy"] <= 0.56
     assert 0.9 < r["coverage_std_freq"] < 1.1 and r["coverage_bins_mult"] == 1.0
@@ -383,7 +459,42 @@ def test_evaluate_collapsed(report_collapsed):
     r = report_collapsed
     assert r["valid_fraction"] == 1.0
     assert r["mmd2"] > 0.1 and r["nn1_accuracy"] > 0.95
+    assert r["mmd2"] > 100 * r["mmd2_null_high"] and r["nn1_accuracy"] > r["nn1_null_high"] + 0.4
+    assert r["indistinguishable"] is False
     assert r["coverage_std_x0"] < 1e-6 and r["coverage_bins_x0"] == pytest.approx(0.1)
+
+
+def test_verdict_real_vs_real_inside_both_bands_on_fresh_seeds():
+    # fresh real samples against fresh references: each band lets about 5% of real data
+    # out, so the joint verdict holds for most (measured 17 of these 20), never for none
+    reports = [evaluate(sample_sines(N, np.random.default_rng(s)), rng=s + 5000) for s in range(1000, 1020)]
+    inside = [(r["mmd2"] <= r["mmd2_null_high"], r["nn1_accuracy"] <= r["nn1_null_high"]) for r in reports]
+    assert [r["indistinguishable"] for r in reports] == [a and b for a, b in inside]
+    assert sum(r["indistinguishable"] for r in reports) >= 15
+    assert sum(a for a, _ in inside) >= 16 and sum(b for _, b in inside) >= 16
+    for s in (1001, 1002):                       # two of them, spelled out
+        r = reports[s - 1000]
+        assert r["indistinguishable"] is True
+        assert r["mmd2_null_low"] - 0.001 < r["mmd2"] <= r["mmd2_null_high"]
+        assert r["nn1_null_low"] - 0.02 < r["nn1_accuracy"] <= r["nn1_null_high"]
+        assert "indistinguishable from real data at n = 1000" in format_report(r)
+
+
+def test_verdict_collapsed_and_off_manifold_generators_are_outside():
+    rng = np.random.default_rng(21)
+    one_curve = np.repeat(sines(0.5, 1.35, 0.65), N, axis=0)            # every sample the same sine
+    two_modes = sines(rng.choice([0.1, 0.9], N), np.full(N, 1.3), np.full(N, 0.6))
+    shifted = sample_sines(N, rng) + 0.05                                # valid-looking but offset
+    for x in (one_curve, two_modes, shifted):
+        r = evaluate(x)
+        assert r["indistinguishable"] is False
+        assert r["nn1_accuracy"] > r["nn1_null_high"]
+        assert "indistinguishable" not in format_report(r).splitlines()[3]
+    r = evaluate(one_curve)
+    assert r["mmd2"] > r["mmd2_null_high"]
+    line = format_report(r).splitlines()[3]
+    assert line.startswith("verdict: distinguishable from real data at n = 1000: ")
+    assert "MMD2 above its real-vs-real band" in line and "1-NN above its real-vs-real band" in line
 
 
 def test_evaluate_is_deterministic():
@@ -401,14 +512,27 @@ def test_evaluate_other_reference_size():
     r = evaluate(x, n_real=200, floor_repeats=5)
     assert r["n"] == 120.0 and r["n_real"] == 200.0
     assert r["mmd2_floor_max"] == mmd2_floor(120, m=200, repeats=5)["max"]
+    b = null_bands(120, repeats=5, m=200)
+    assert r["null_repeats"] == 5.0 and r["nn1_null_high"] == b["nn1_high"] and r["mmd2_null_low"] == b["mmd2_low"]
+    assert "n = 120 (vs 200 real)" in format_report(r)
 
 
 def test_format_report(report_real, report_collapsed):
     text = format_report(report_real)
-    assert len(text.splitlines()) == 5
+    lines = text.splitlines()
+    assert len(lines) == 6
     assert "MMD2" in text and "1-NN" in text and "valid" in text
     assert f"{report_real['mmd2']:.4g}" in text
     assert "1000 of 1000" in text
+    r = report_real
+    assert f"[{r['mmd2_null_low']:.4g}, {r['mmd2_null_high']:.4g}]" in lines[1] and "5-95% of 50 draws" in lines[1]
+    assert f"[{r['nn1_null_low']:.4g}, {r['nn1_null_high']:.4g}]" in lines[2]
+    verdict = ("indistinguishable from real data at n = 1000" if r["indistinguishable"]
+               else "distinguishable from real data at n = 1000: ")
+    assert lines[3].startswith("verdict: " + verdict)
+    # a report without the bands (an old metrics.json) still prints, without a verdict
+    old = {k: v for k, v in r.items() if "null" not in k}
+    assert len(format_report(old).splitlines()) == 5 and "verdict" not in format_report(old)
     assert "0.1" in format_report(report_collapsed, digits=3).splitlines()[-1]
     with pytest.raises(ValueError, match="report"):
         format_report({"n": 3.0})
@@ -423,33 +547,75 @@ GOOD = sample_sines(5, np.random.default_rng(17))
 
 
 @pytest.mark.parametrize("call, pattern", [
-    (lambda: fit_sines(np.zeros(10)), r"^samples must be a 2-D array .*got shape \(10,\)"),
+    (lambda: fit_sines(np.zeros(10)), r"^samples must be a 2-D array.*got shape \(10,\)"),
     (lambda: fit_sines(np.zeros((0, 10))), r"^samples .*n >= 1"),
     (lambda: fit_sines(np.zeros((5, 3))), r"^samples .*x_dim >= 4"),
-    (lambda: fit_sines(np.full((2, 10), np.nan)), r"^samples must contain only finite values"),
-    (lambda: fit_sines([["a"] * 10]), r"^samples must be a 2-D array of real numbers"),
+    (lambda: fit_sines(np.full((2, 10), np.nan)), r"^samples must hold only finite numbers; found 20 NaN or inf"),
+    (lambda: fit_sines([["a"] * 10]), r"^samples must be an array of real numbers, got dtype <U1"),
+    (lambda: fit_sines("sines"), r"^samples must be an array of real numbers"),
+    (lambda: fit_sines([[0.0] * 10, [0.0] * 9]), r"^samples must be an array of real numbers; got a ragged"),
+    (lambda: valid_mask(np.where(GOOD > 0.5, -np.inf, GOOD)), r"^samples must hold only finite"),
+    (lambda: valid_fraction([[1, 2, None, 4]]), r"^samples must be an array of real numbers"),
+    (lambda: coverage(np.full((3, 10), np.nan)), r"^samples must hold only finite"),
+    (lambda: median_distance([[1.0, 2.0], [3.0]]), r"^samples must be an array of real numbers; got a ragged"),
+    (lambda: evaluate(np.full((5, 10), np.inf)), r"^samples must hold only finite"),
+    (lambda: evaluate("abc"), r"^samples must be an array of real numbers"),
+    (lambda: evaluate(np.zeros((5, 2000))), r"^samples must have at most"),
     (lambda: valid_mask(GOOD, rmse_tol=0), r"^rmse_tol"),
     (lambda: valid_mask(GOOD, rmse_tol=float("nan")), r"^rmse_tol"),
     (lambda: valid_mask(GOOD, fit={"x0": np.zeros(5)}), r"^fit "),
-    (lambda: valid_fraction(GOOD, fit=fit_sines(GOOD[:4])), r"^fit\['x0'\] must have shape \(5,\)"),
+    (lambda: valid_fraction(GOOD, fit=fit_sines(GOOD[:4])), r"^fit\['x0'\] must have shape .*\(5,\), got shape \(4,\)"),
+    (lambda: valid_mask(GOOD, fit={**fit_sines(GOOD), "rmse": np.full(5, np.nan)}), r"^fit\['rmse'\] must hold only finite"),
     (lambda: mmd2(GOOD[:1], GOOD), r"^x .*n >= 2"),
     (lambda: mmd2(GOOD, GOOD[:, :4]), r"^y must have the same number of columns"),
-    (lambda: mmd2(GOOD, np.where(GOOD > 0, np.inf, GOOD)), r"^y must contain only finite"),
-    (lambda: mmd2(GOOD, GOOD, bandwidth=0), r"^bandwidth"),
-    (lambda: mmd2(GOOD, GOOD, bandwidth="wide"), r"^bandwidth"),
+    (lambda: mmd2(GOOD, np.where(GOOD > 0, np.inf, GOOD)), r"^y must hold only finite"),
+    (lambda: mmd2(np.where(GOOD > 0, np.nan, GOOD), GOOD), r"^x must hold only finite"),
+    (lambda: mmd2([[1.0, 2.0], [3.0]], GOOD), r"^x must be an array of real numbers; got a ragged"),
+    (lambda: mmd2(GOOD, "xy"), r"^y must be an array of real numbers"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth=0), r"^bandwidth must be a number in \[1e-06, 1e\+06\]"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth="wide"), r"^bandwidth must be a number in \[1e-06, 1e\+06\]"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth=True), r"^bandwidth must be a number in \[1e-06, 1e\+06\], got True"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth=1e-200), r"^bandwidth must be a number in \[1e-06, 1e\+06\], got 1e-200"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth=1e200), r"^bandwidth must be a number in \[1e-06, 1e\+06\], got 1e\+200"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth=float("nan")), r"^bandwidth must be a number"),
+    (lambda: mmd2(GOOD, GOOD, bandwidth=10**400), r"^bandwidth must be a number in .*401 digits"),
+    (lambda: mmd2(np.zeros((3, 1100)), np.zeros((3, 1100))), r"^bandwidth must be given for signals longer"),
     (lambda: median_distance(GOOD[:1]), r"^samples"),
-    (lambda: mmd2_floor(1), r"^n must be an integer >= 2"),
+    (lambda: mmd2_floor(1), r"^n must be an integer in \[2, 1000000\], got 1"),
+    (lambda: mmd2_floor(10**400), r"^n must be an integer in \[2, 1000000\], got an integer with 401 digits"),
+    (lambda: mmd2_floor(10, repeats=10**400), r"^repeats must be an integer in \[1, 10000\]"),
+    (lambda: mmd2_floor(True), r"^n must be an integer in"),
+    (lambda: mmd2_floor(10, x_dim=0), r"^x_dim must be an integer in \[1, 1024\]"),
+    (lambda: null_bands(1), r"^n must be an integer in \[2, 1000000\]"),
+    (lambda: null_bands(10**400), r"^n must be an integer in \[2, 1000000\], got an integer with 401 digits"),
+    (lambda: null_bands(10, repeats=10**400), r"^repeats must be an integer in \[1, 10000\]"),
+    (lambda: null_bands(10, repeats=2.0), r"^repeats must be an integer in"),
+    (lambda: null_bands(10, m=1), r"^m must be an integer in"),
+    (lambda: null_bands(10, x_dim=2000), r"^x_dim must be an integer in \[1, 1024\]"),
+    (lambda: null_bands(10, seed=-1), r"^seed must be an integer in \[0, "),
+    (lambda: null_bands(10, seed=np.random.default_rng(0)), r"^seed must be an integer"),
+    (lambda: real_bandwidth(0), r"^x_dim must be an integer in \[1, 1024\]"),
+    (lambda: real_bandwidth(10**400), r"^x_dim must be an integer in \[1, 1024\]"),
     (lambda: mmd2_floor(10.5), r"^n must be an integer"),
     (lambda: mmd2_floor(10, m=1), r"^m must"),
     (lambda: mmd2_floor(10, repeats=0), r"^repeats must"),
     (lambda: mmd2_floor(10, rng="seed"), r"^rng must"),
     (lambda: nn1_accuracy(np.zeros((2, 2, 2)), GOOD), r"^x must be a 2-D array"),
+    (lambda: nn1_accuracy(GOOD, np.full((3, 10), np.nan)), r"^y must hold only finite"),
+    (lambda: nn1_accuracy(GOOD, [[1.0] * 10, [1.0]]), r"^y must be an array of real numbers; got a ragged"),
     (lambda: nn1_accuracy(GOOD, GOOD[:, :3]), r"^y must have the same number of columns"),
     (lambda: coverage(GOOD, bins=0), r"^bins must"),
+    (lambda: coverage(GOOD, bins=10**400), r"^bins must be an integer in \[1, 10000\]"),
     (lambda: evaluate(GOOD[:1]), r"^samples .*n >= 2"),
     (lambda: evaluate(GOOD, n_real=1), r"^n_real must"),
-    (lambda: evaluate(GOOD, rng=-1), r"^rng must"),
+    (lambda: evaluate(GOOD, rng=-1), r"^rng must be None, a seed"),
+    (lambda: evaluate(GOOD, rng=10**400), r"^rng must be None, a seed .*401 digits"),
+    (lambda: evaluate(GOOD, rng=True), r"^rng must be None, a seed"),
+    (lambda: evaluate(GOOD, n_real=10**400), r"^n_real must be an integer in \[2, 1000000\]"),
     (lambda: evaluate(GOOD, floor_repeats=0), r"^floor_repeats must"),
+    (lambda: evaluate(GOOD, floor_repeats=10**400), r"^floor_repeats must be an integer in \[1, 10000\]"),
+    (lambda: format_report(evaluate(GOOD), digits=10**400), r"^digits must be an integer in \[1, 17\]"),
+    (lambda: format_report({**evaluate(GOOD), "mmd2": "big"}), r"^report must .*numbers"),
 ])
 def test_validation_errors_name_the_parameter(call, pattern):
     with pytest.raises(ValueError, match=pattern):
