@@ -30,8 +30,11 @@ def is_real(value):
 def check_int(name, value, lo, hi):
     """``value`` as an ``int`` if it is an integer with ``lo <= value <= hi``; else ``ValueError``.
 
-    Integral floats are refused: a count is written as an integer.
+    A float with an integral value (``2.0``, as a slider or JSON may give) is
+    read as that integer; ``2.5``, NaN and inf are refused.
     """
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        value = int(value)
     if not is_integer(value) or not lo <= value <= hi:
         raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {_show(value)}")
     return int(value)

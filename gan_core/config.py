@@ -7,10 +7,15 @@ Every value is checked on the way in, and a bad one raises a ``ValueError``
 that names the parameter and the allowed range.
 """
 import dataclasses
-import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._checks import check_int, check_number
+
+#: The most hidden layers a network may have, and the most parameters G and D may have together.
+MAX_HIDDEN_LAYERS = 16
+MAX_PARAMETERS = 20_000_000
 
 ARCHITECTURE_FIELDS = ("Z_DIM", "X_DIM", "G_HIDDEN", "D_HIDDEN", "leaky_slope")
 
@@ -74,6 +79,22 @@ class Config:
             raise ValueError(f"unknown hyperparameter(s) {sorted(unknown)}")
         return cls(**d)
 
+    def parameter_count(self):
+        """Weights and biases of G and D together: ``sum_l (n_in + 1) * n_out`` over both nets' layers."""
+        total = 0
+        for sizes in ((self.Z_DIM, *self.G_HIDDEN, self.X_DIM), (self.X_DIM, *self.D_HIDDEN, 1)):
+            total += sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        return total
+
+    def check_size(self):
+        """Refuse (``ValueError``) networks of more than ``MAX_PARAMETERS`` parameters, naming their size."""
+        count = self.parameter_count()
+        if count > MAX_PARAMETERS:
+            raise ValueError(f"G_HIDDEN={self.G_HIDDEN}, D_HIDDEN={self.D_HIDDEN} would need {count:,} parameters "
+                             f"({count * 8 * 6 / 2**30:.1f} GiB with gradients and optimizer state); "
+                             f"at most {MAX_PARAMETERS:,} are allowed")
+        return self
+
     def architecture(self):
         """The fields that fix the networks' shapes."""
         return {k: getattr(self, k) for k in ARCHITECTURE_FIELDS}
@@ -86,18 +107,9 @@ LIVE_FIELDS = tuple(n for n in FIELD_NAMES if n not in ARCHITECTURE_FIELDS)
 def _number(name, value, lo, hi, lo_open=False, hi_open=False, integer=False, allow_none=False):
     if value is None and allow_none:
         return None
-    bad_type = isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating))
-    if integer and not bad_type and not float(value).is_integer():
-        bad_type = True
-    rng = f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
-    kind = "an integer" if integer else "a number"
-    off = " (or None to switch it off)" if allow_none else ""
-    if bad_type or not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be {kind} in {rng}{off}, got {value!r}")
-    v = float(value)
-    if v < lo or v > hi or (lo_open and v == lo) or (hi_open and v == hi):
-        raise ValueError(f"{name} must be {kind} in {rng}{off}, got {value!r}")
-    return int(v) if integer else v
+    if integer:
+        return check_int(name, value, lo, hi)
+    return check_number(name, value, lo, hi, lo_open=lo_open, hi_open=hi_open, allow_none=allow_none)
 
 
 def _hidden(name, value):
@@ -108,7 +120,9 @@ def _hidden(name, value):
     except TypeError:
         raise ValueError(f"{name} must be a width or a sequence of widths, each an integer in [1, 4096], got {value!r}")
     if not widths:
-        raise ValueError(f"{name} must list at least one hidden width, got {value!r}")
+        raise ValueError(f"{name} must list at least one hidden width (each an integer in [1, 4096]), got {value!r}")
+    if len(widths) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"{name} must list at most {MAX_HIDDEN_LAYERS} hidden widths, got {len(widths)}")
     return tuple(_number(name, w, 1, 4096, integer=True) for w in widths)
 
 
@@ -133,7 +147,7 @@ def check_value(name, value):
     if name == "leaky_slope":
         return _number(name, value, 0, 1)
     if name in _CHOICES:
-        if value not in _CHOICES[name]:
+        if not isinstance(value, str) or value not in _CHOICES[name]:
             raise ValueError(f"{name} must be one of {', '.join(map(repr, _CHOICES[name]))}, got {value!r}")
         return value
     raise ValueError(f"unknown hyperparameter {name!r}; known: {', '.join(FIELD_NAMES)}")

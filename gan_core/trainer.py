@@ -93,7 +93,7 @@ class Trainer:
         leaves the run as it was.
         """
         new_seed = self.seed if seed is None else check_seed("seed", seed)
-        config = self.config.replace(**changes)
+        config = self.config.replace(**changes).check_size()
         self.seed, self.config = new_seed, config
         c = self.config
         g_seq, d_seq, data_seq, noise_seq, sample_seq = seed_sequences(self.seed)

@@ -47,3 +47,24 @@ def test_round_trip_through_dict():
 def test_unknown_recipe():
     with pytest.raises(ValueError, match="recipe must be one of 'book', 'recommended'"):
         gan_core.Trainer(recipe="fast")
+
+
+@pytest.mark.parametrize("name,value", [
+    ("ITER_NUM", 10**400), ("step_size_G", 10**400), ("G_HIDDEN", (10**400,)), ("batch_size", True),
+    ("Z_DIM", 2.5), ("ema", float("inf")), ("optimizer", ["adam"]), ("WEIGHT_CLIP", "0.1"),
+    ("adam_beta1", 1.0), ("leaky_slope", -0.1), ("X_DIM", 0), ("D_HIDDEN", ()),
+])
+def test_bad_values_are_refused_with_the_parameter_and_range(name, value):
+    with pytest.raises(ValueError, match=name) as info:
+        gan_core.Config(**{name: value})
+    assert "must" in str(info.value)
+
+
+def test_integral_floats_are_read_as_integers():
+    assert gan_core.Config(Z_DIM=3.0, batch_size=64.0).batch_size == 64
+
+
+def test_networks_that_would_need_gigabytes_are_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"G_HIDDEN=\(4096, 4096, 4096\).*parameters"):
+        gan_core.Trainer(recipe="book", G_HIDDEN=(4096, 4096, 4096))
+    assert gan_core.recommended().parameter_count() < 20_000

@@ -103,3 +103,54 @@ def test_generate_checks_the_noise_shape():
         t.generate(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="n must be"):
         t.sample(0)
+
+
+def test_bad_api_inputs_get_clear_errors_and_change_nothing():
+    t = gan_core.Trainer(recipe="book", seed=3)
+    with pytest.raises(ValueError, match="rng must be None or a numpy.random.Generator"):
+        t.sample(5, rng=5)
+    with pytest.raises(ValueError, match="callback must be a function"):
+        t.train(10, callback=5)
+    assert t.iteration == 0  # checked before the first step
+    for bad in ([[float("nan")]], [[float("inf")]], [[1.0], [1.0, 2.0]], "abc", [[1.0, 2.0]]):
+        with pytest.raises(ValueError, match="z must"):
+            t.generate(bad)
+    with pytest.raises(ValueError, match="Z_DIM"):
+        t.reset(seed=5, Z_DIM=0)
+    assert t.seed == 3 and t.config.Z_DIM == 1
+    for seed in (2**63, -1, 1.5, True, "0"):
+        with pytest.raises(ValueError, match="seed must be an integer in"):
+            gan_core.Trainer(recipe="book", seed=seed)
+    with pytest.raises(ValueError, match="iterations must be an integer in"):
+        t.train(10**400)
+
+
+def test_after_a_divergence_sampling_and_training_raise():
+    t = gan_core.Trainer(recipe="book", step_size_G=10, step_size_D=10, GRADIENT_CLIP=None, WEIGHT_CLIP=None)
+    with pytest.raises(FloatingPointError, match="diverged at iteration"):
+        with np.errstate(all="ignore"):
+            t.train(5000)
+    with pytest.raises(FloatingPointError, match="diverged"):
+        t.sample(3)
+    with pytest.raises(FloatingPointError, match="reset"):
+        t.train(1)
+    t.reset()
+    assert np.isfinite(t.sample(3)).all()
+
+
+def test_weight_average_is_bias_corrected():
+    """avg_t = e_t / (1 - d^t) with e_0 = 0: after one step it is G itself, and
+    it never holds any share of the initial weights."""
+    t = gan_core.Trainer(recipe="recommended", seed=0)
+    init = t.G.theta.copy()
+    t.train(1)
+    assert np.array_equal(t.G_ema.theta, t.G.theta)
+    thetas = [t.G.theta.copy()]
+    for _ in range(9):
+        t.train(1)
+        thetas.append(t.G.theta.copy())
+    d = t.config.ema
+    w = d ** np.arange(9, -1, -1.0)
+    want = (w[:, None] * np.array(thetas)).sum(axis=0) / w.sum()
+    assert np.max(np.abs(t.G_ema.theta - want)) < 1e-14
+    assert not np.allclose(t.G_ema.theta, init)
