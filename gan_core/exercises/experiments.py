@@ -3,7 +3,7 @@ import numpy as np
 
 from ..data import SINE_RANGES, sample_sines, sine_signals
 from ..experiments import box_coverage
-from ._verdict import close, verdict
+from ._verdict import as_array, as_number, as_whole, call, close, describe, guarded, verdict
 
 
 # --------------------------------------------------------------------------- notebook 06
@@ -35,33 +35,43 @@ def _coverage_sets():
             ("noise, no sines at all", rng.uniform(-1, 1, (200, 10)))]
 
 
+@guarded
 def check_cells_reached(cells_reached):
     """Exercise 06.1: ``cells_reached(samples, cells=4)`` must equal
     ``gan_core.experiments.box_coverage`` on five test sets (and for ``cells=2``)."""
     wrong = []
     for name, samples in _coverage_sets():
         for cells in (4, 2):
-            try:
-                got = float(cells_reached(samples, cells=cells))
-            except Exception as exc:  # the reader's code
-                return verdict(False, "your cells_reached", f"on {name} it raised {type(exc).__name__}: {exc}")
+            ok, out = call(cells_reached, "cells_reached", samples.copy(), cells=cells)
+            if not ok:
+                return verdict(False, "your cells_reached", f"on {name}: {out}")
+            got = as_number(out)
+            if got is None:
+                return verdict(False, "your cells_reached must return one number (a share in [0, 1])",
+                               f"on {name} it returned {describe(out)}")
             want = box_coverage(samples, cells=cells)
             if not close(got, want, 1e-12):
-                wrong.append(f"{name}, cells={cells}: expected {want:.4f}, got {got:.4f}")
+                wrong.append(f"{name}, cells={cells}: expected {want:.4f}")
     return verdict(not wrong, "your cells_reached agrees with box_coverage", "; ".join(wrong[:2]))
 
 
+@guarded
 def check_cells_on_a_line(answer, cells=4):
     """Exercise 06.2: the largest number of cells of a ``cells x cells x cells`` grid that
     one straight segment can pass through (``3 * (cells - 1) + 1``: it enters a new
     cell only when it crosses one of the ``cells - 1`` inner planes of an axis)."""
+    cells_ = as_whole(cells, 1, 10**6)
+    if cells_ is None:
+        return verdict(False, "cells on a line", "cells must be a whole number in [1, 1000000]; leave it out to use 4")
+    cells = cells_
     expected = 3 * (cells - 1) + 1
-    try:
-        value = int(answer)
-    except (TypeError, ValueError):
-        return verdict(False, "cells on a line", f"expected a whole number, got {answer!r}")
-    hint = ("count the inner planes a segment can cross along each axis" if value != expected else "")
-    return verdict(value == expected, f"a straight segment passes through at most {expected} of the {cells ** 3} cells", hint)
+    number = as_number(answer)
+    if number is None or not number.is_integer():
+        return verdict(False, "cells on a line", f"expected a whole number, got {describe(answer)}")
+    value = int(number)
+    if value == expected:
+        return verdict(True, f"a straight segment passes through at most {expected} of the {cells ** 3} cells")
+    return verdict(False, "cells on a line", "count the inner planes a segment can cross along each axis")
 
 
 # --------------------------------------------------------------------------- notebook 07
@@ -87,21 +97,37 @@ def solution_denoise(trainer, noisy, starts=8, steps=200, step_size=0.05, prior=
     return x[best]
 
 
+@guarded
 def check_denoiser(denoise, trainer, noise=0.15, n=16):
     """Exercise 07.1: ``denoise(trainer, noisy)`` on ``n`` real sines with Gaussian
     noise of standard deviation ``noise`` must land at least 20% closer (RMSE) to
-    the clean signals than the noisy ones are."""
-    rng = np.random.default_rng(99)
-    clean = sample_sines(n, rng, x_dim=trainer.config.X_DIM)
-    noisy = clean + noise * rng.standard_normal(clean.shape)
+    the clean signals than the noisy ones are: ``RMSE(out) <= 0.8 RMSE(noisy)``
+    (``noise`` in (0, 10], ``n`` a whole number in [1, 10000])."""
     what = "your denoiser removes at least 20% of the noise"
-    try:
-        out = np.asarray(denoise(trainer, noisy), dtype=float)
-    except Exception as exc:  # the reader's code
-        return verdict(False, what, f"calling it raised {type(exc).__name__}: {exc}")
+    x_dim = as_whole(getattr(getattr(trainer, "config", None), "X_DIM", None), 1, 10**6)
+    if x_dim is None or getattr(trainer, "sampler", None) is None:
+        return verdict(False, "pass the run you trained as the second argument",
+                       f"trainer must be a gan_core.Trainer such as run, got {describe(trainer)}")
+    noise_, n_ = as_number(noise), as_whole(n, 1, 10**4)
+    if noise_ is None or not 0 < noise_ <= 10 or n_ is None:
+        return verdict(False, what, "noise must be a number in (0, 10] and n a whole number in [1, 10000]; "
+                                    "leave them out to use 0.15 and 16")
+    noise, n = noise_, n_
+    rng = np.random.default_rng(99)
+    clean = sample_sines(n, rng, x_dim=x_dim)
+    noisy = clean + noise * rng.standard_normal(clean.shape)
+    ok, got = call(denoise, "denoise", trainer, noisy.copy())
+    if not ok:
+        return verdict(False, what, got)
+    out = as_array(got)
+    if out is None:
+        return verdict(False, what, f"return the denoised signals as an array; it returned {describe(got)}")
     if out.shape != clean.shape:
         return verdict(False, what, f"expected shape {clean.shape}, got {out.shape}")
     before = float(np.sqrt(np.mean((noisy - clean) ** 2)))
-    after = float(np.sqrt(np.mean((out - clean) ** 2)))
+    with np.errstate(all="ignore"):
+        after = float(np.sqrt(np.mean((out - clean) ** 2)))
+    if not np.isfinite(after):
+        return verdict(False, what, "your signals hold NaN or inf")
     return verdict(after <= 0.8 * before, what,
                    f"RMSE to the clean signals {after:.3f}, the noisy ones' {before:.3f}")

@@ -4,7 +4,7 @@ import numpy as np
 from ..data import sample_sines, sine_signals
 from ..metrics import coverage, valid_fraction
 from ..trainer import Trainer
-from ._verdict import verdict
+from ._verdict import as_array, as_whole, call, describe, guarded, verdict
 
 
 def solution_interpolate(trainer, z_a, z_b, steps):
@@ -14,23 +14,34 @@ def solution_interpolate(trainer, z_a, z_b, steps):
     return trainer.generate(z)
 
 
+@guarded
 def check_interpolation(interpolate, steps=7):
     """Exercise 1: ``interpolate(trainer, z_a, z_b, steps)`` on a small recommended-style
-    trainer must equal ``G((1 - t) z_a + t z_b)`` for ``t = 0, 1/(steps-1), ..., 1``."""
+    trainer must equal ``G((1 - t) z_a + t z_b)`` for ``t = 0, 1/(steps-1), ..., 1``
+    (``steps`` a whole number in [2, 1000])."""
     what = "your interpolation follows the straight line from z_a to z_b"
+    steps_ = as_whole(steps, 2, 1000)
+    if steps_ is None:
+        return verdict(False, what, "steps must be a whole number in [2, 1000]; leave it out to use 7")
+    steps = steps_
     trainer = Trainer(recipe="recommended", seed=0, Z_DIM=3, G_HIDDEN=(8, 8), D_HIDDEN=(8, 8))
     rng = np.random.default_rng(11)
     z_a, z_b = rng.standard_normal(3), rng.standard_normal(3)
     expected = solution_interpolate(trainer, z_a, z_b, steps)
-    try:
-        got = np.asarray(interpolate(trainer, z_a, z_b, steps), dtype=float)
-    except Exception as exc:  # the reader's code
-        return verdict(False, what, f"calling it raised {type(exc).__name__}: {exc}")
+    ok, out = call(interpolate, "interpolate", trainer, z_a, z_b, steps)
+    if not ok:
+        return verdict(False, what, out)
+    got = as_array(out)
+    if got is None:
+        return verdict(False, what, f"return the generated signals as an array; it returned {describe(out)}")
     if got.shape != expected.shape:
         return verdict(False, what, f"expected shape {expected.shape}, got {got.shape}")
     if not np.allclose(got[[0, -1]], expected[[0, -1]], atol=1e-10):
         return verdict(False, what, "the first and last rows must be G(z_a) and G(z_b)")
-    gap = float(np.abs(got - expected).max())
+    with np.errstate(all="ignore"):
+        gap = float(np.abs(got - expected).max())
+    if not np.isfinite(gap):
+        return verdict(False, what, "some rows hold NaN or inf")
     return verdict(gap <= 1e-10, what, f"largest difference {gap:.2e}; are the points evenly spaced?")
 
 
@@ -54,16 +65,29 @@ def _test_sets():
             ("mostly noise", wide_but_half, True)]
 
 
+def _as_bool(value):
+    """``value`` as a bool when it is ``True``/``False`` (Python, NumPy, or a one-element
+    bool array), else ``None``: a detector answers yes or no."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.ndarray) and value.dtype == bool and value.size == 1:
+        return bool(value.reshape(()))
+    return None
+
+
+@guarded
 def check_collapse_detector(collapsed):
     """Exercise 2: ``collapsed(samples)`` must say False for real samples and True for
     one repeated sine, for sines of a narrow frequency band, and for a set that is
     mostly not sines."""
     wrong = []
     for name, samples, expected in _test_sets():
-        try:
-            got = bool(collapsed(samples))
-        except Exception as exc:  # the reader's code
-            return verdict(False, "your detector", f"on {name} it raised {type(exc).__name__}: {exc}")
+        ok, out = call(collapsed, "collapsed", samples.copy())
+        if not ok:
+            return verdict(False, "your detector", f"on {name}: {out}")
+        got = _as_bool(out)
+        if got is None:
+            return verdict(False, "your detector must return True or False", f"on {name} it returned {describe(out)}")
         if got != expected:
-            wrong.append(f"{name}: expected {expected}, got {got}")
+            wrong.append(f"{name}: should be {expected}")
     return verdict(not wrong, "your detector tells collapsed sets from real ones", "; ".join(wrong))

@@ -1,0 +1,238 @@
+"""gan_core.exercises: every check answers anything a reader may hand it with one line.
+
+A right answer (the ``solution_*`` functions, or the known value) prints one
+``Correct:`` line. Anything else (junk where a number belongs, ``None``,
+strings, NaN, wrong shapes, a function that raises or returns junk, too many
+arguments) prints exactly one ``Not yet: ... (hint)`` line, returns False,
+raises nothing, warns nothing and never prints the answer back.
+"""
+import importlib
+import inspect
+import pkgutil
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import gan_core
+import gan_core.exercises
+from gan_core import games
+
+SECRET = "ECHO-7f3a"  # must never show up in a verdict line
+SECRET_NUMBER = 7.123456789
+
+
+class Junk:
+    """An object that is no number, no array, no network, and says so when printed."""
+
+    theta = SECRET  # looks a bit like a network
+
+    def __repr__(self):
+        return SECRET
+
+    __str__ = __repr__
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array here")
+
+    def __float__(self):
+        raise RuntimeError("no number here")
+
+    def __iter__(self):
+        raise RuntimeError("no items here")
+
+
+def _raises(*args, **kwargs):
+    raise ValueError("student bug\nsecond line of the message\n" + "x" * 5000)
+
+
+def _raises_zero(*args, **kwargs):
+    return 1 / 0
+
+
+def _not_implemented(*args, **kwargs):
+    raise NotImplementedError
+
+
+def _returning(value):
+    def student(*args, **kwargs):
+        return value
+    return student
+
+
+#: Values a reader may put where a number, an array, a trainer or a function belongs.
+BAD_VALUES = {
+    "None": None, "str": SECRET, "empty str": "", "nan": float("nan"), "inf": float("inf"), "-1": -1,
+    "0": 0, "True": True, "10**400": 10 ** 400, "list": [1, 2, 3], "ragged": [[1, 2], [3]],
+    "str array": np.array([SECRET]), "array": np.array([1.0, 2.0]), "matrix": np.ones((3, 3)),
+    "nan array": np.full((5, 10), np.nan), "complex": 1j, "dict": {"a": 1}, "junk object": Junk(),
+    "secret number": SECRET_NUMBER,
+}
+
+#: Functions a reader may write: they raise, or return junk.
+BAD_FUNCTIONS = {
+    "raises ValueError": _raises, "raises ZeroDivisionError": _raises_zero,
+    "raises NotImplementedError": _not_implemented,
+    "takes no arguments": lambda: 0.0,
+    "returns None": _returning(None), "returns a string": _returning(SECRET),
+    "returns NaN": _returning(float("nan")), "returns a wrong-shape array": _returning(np.ones(3)),
+    "returns a NaN array": _returning(np.full((16, 10), np.nan)),
+    "returns a huge array": _returning(np.zeros((300, 300))),
+    "returns a ragged list": _returning([[1, 2], [3]]), "returns a junk object": _returning(Junk()),
+    "returns a tuple of junk": _returning((Junk(), SECRET, None)), "returns a pair of junk": _returning((Junk(), 1)),
+    "returns a generator": _returning(i for i in range(3)), "returns a function": _returning(_raises),
+    "returns a complex array": _returning(np.ones(10) * 1j), "returns a bool array": _returning(np.ones(10, bool)),
+    "returns a dict": _returning({"G": 1, "D": 2}), "returns the secret number": _returning(SECRET_NUMBER),
+}
+
+BATTERY = {**BAD_VALUES, **BAD_FUNCTIONS}
+
+
+def _checks():
+    """Every public ``check_*`` function of every module in gan_core.exercises."""
+    found = {}
+    for info in pkgutil.iter_modules(gan_core.exercises.__path__, "gan_core.exercises."):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, fn in vars(module).items():
+            if name.startswith("check_") and inspect.isfunction(fn) and fn.__module__ == module.__name__:
+                found[f"{info.name.rsplit('.', 1)[-1]}.{name}"] = fn
+    return found
+
+
+CHECKS = _checks()
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Small trained runs for the checks that take one."""
+    return {"book": gan_core.Trainer(recipe="book", seed=0).train(300),
+            "recommended": gan_core.Trainer(recipe="recommended", seed=0).train(1000)}
+
+
+def _right_arguments(key, runs):
+    """The arguments that make the check print ``Correct:`` (all required parameters)."""
+    from gan_core.exercises import experiments, training, visualization
+    sig = gan_core.Sigmoid()
+    book = runs["book"]
+    right = {
+        "intro.check_parameter_counts": (240, 231),
+        "intro.check_dimensions": (1, 10, 10, 1),
+        "intro.check_sine": (lambda x0, f, m: m * np.sin(x0 + f * np.arange(10)),),
+        "math_background.check_optimal_discriminator": (lambda p, q: p / (p + q),),
+        "math_background.check_js": (games.js_divergence(np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.2, 0.6])),),
+        "math_background.check_xy_radius": (lambda r0, s, n: r0 * (1 + s * s) ** (n / 2),),
+        "math_background.check_critical_step": (0.5,),
+        "activations.check_leaky_backward": (lambda y, d, k: d * np.where(y >= 0, 1.0, k),),
+        "activations.check_softplus_derivative": (sig,),
+        "activations.check_elu_from_output": (lambda y: np.where(y > 0, 1.0, y + 1),),
+        "activations.check_wrong_sigmoid_range": (0.197, 0.25),
+        "backprop.check_dense_backward": (_dense_backward,),
+        "backprop.check_bce_logit_grad": (lambda a, t: (sig(a) - t) / len(a),),
+        "backprop.check_clip_by_norm": (_clip_by_norm,),
+        "backprop.check_chapter_factor": (lambda p: p * np.log(p),),
+        "training.check_minibatch_loop": (training.solution_train_batches,),
+        "training.check_share_at_clip": (book, np.mean(np.abs(book.D.theta) >= book.config.WEIGHT_CLIP - 1e-12)),
+        "visualization.check_interpolation": (visualization.solution_interpolate,),
+        "visualization.check_collapse_detector": (visualization.solution_collapsed,),
+        "experiments.check_cells_reached": (experiments.solution_cells_reached,),
+        "experiments.check_cells_on_a_line": (10,),
+        "experiments.check_denoiser": (experiments.solution_denoise, runs["recommended"]),
+    }
+    return right[key]
+
+
+def _dense_backward(x, W, b, dy):
+    y = np.tanh(x @ W + b)
+    dz = dy * (1 - y ** 2)
+    return x.T @ dz, dz.sum(axis=0), dz @ W.T
+
+
+def _clip_by_norm(g, max_norm):
+    n = np.linalg.norm(g)
+    return g * (max_norm / n) if n > max_norm else g.copy()
+
+
+def _one_line(capsys, fn, *args, **kwargs):
+    """Run ``fn``; return its result and its one printed line (failing on more, on an exception or a warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = fn(*args, **kwargs)
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 1, out[:500]
+    return result, lines[0]
+
+
+def test_every_check_has_right_arguments_listed(runs):
+    for key in CHECKS:
+        _right_arguments(key, runs)  # KeyError: a new check without an entry above
+    assert len(CHECKS) >= 22
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_right_answer_is_correct(key, runs, capsys):
+    result, line = _one_line(capsys, CHECKS[key], *_right_arguments(key, runs))
+    assert line.startswith("Correct: "), line
+    assert result is True
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_bad_arguments_get_one_not_yet_line(key, runs, capsys):
+    """Each parameter in turn, required or not, gets every item of the battery while
+    the others keep their right values; then too few and too many arguments."""
+    check = CHECKS[key]
+    right = _right_arguments(key, runs)
+    params = list(inspect.signature(check).parameters.values())
+    tried = 0
+    for i, param in enumerate(params):
+        for label, bad in BATTERY.items():
+            if i < len(right):
+                args, kwargs = list(right), {}
+                args[i] = bad
+            else:
+                args, kwargs = list(right), {param.name: bad}
+            if i < len(right) and right[i] is bad:
+                continue
+            result, line = _one_line(capsys, check, *args, **kwargs)
+            where = f"{key}: {param.name} = {label}"
+            assert SECRET not in line and "7.12" not in line, f"{where}: echoes the answer: {line}"
+            assert "second line" not in line and len(line) < 400, f"{where}: {line}"
+            tried += 1
+            if param.default is not inspect.Parameter.empty and line.startswith("Correct: "):
+                continue  # a battery value that is a fine setting (seed=0, noise=7.12)
+            assert line.startswith("Not yet: "), f"{where}: {line}"
+            assert re.search(r" \(.+\)$", line), f"{where}: no hint in {line!r}"
+            assert result is False, where
+    for args in [(), tuple(right) + (None, None, None, None, None)]:
+        result, line = _one_line(capsys, check, *args)
+        assert line.startswith("Not yet: ") and result is False, f"{key}{args!r}: {line}"
+        tried += 1
+    print(f"{key}: {tried} bad calls")
+
+
+def test_a_raising_student_function_names_its_error(runs, capsys):
+    """The hint of a function that raises names the error (first line only)."""
+    tested = 0
+    for key, check in CHECKS.items():
+        right = list(_right_arguments(key, runs))
+        if not (callable(right[0]) and not isinstance(right[0], gan_core.Trainer)):
+            continue
+        right[0] = _raises
+        _, line = _one_line(capsys, check, *right)
+        assert line.startswith("Not yet: ") and "raised ValueError: student bug" in line, f"{key}: {line}"
+        tested += 1
+    assert tested >= 14
+
+
+def test_wrong_numbers_get_hints_without_the_number(capsys):
+    from gan_core.exercises import experiments, intro, math_background
+    for fn, args in [(math_background.check_js, (0.2,)), (math_background.check_critical_step, (0.25,)),
+                     (math_background.check_critical_step, (3.0,)), (intro.check_parameter_counts, (241, 231)),
+                     (experiments.check_cells_on_a_line, (11,)), (experiments.check_cells_on_a_line, (10.5,))]:
+        result, line = _one_line(capsys, fn, *args)
+        assert line.startswith("Not yet: ") and result is False, line
+    _, line = _one_line(capsys, math_background.check_js, 0.0906 / np.log(2))
+    assert "bits" in line
