@@ -590,7 +590,7 @@ GOOD = sample_sines(5, np.random.default_rng(17))
     (lambda: null_bands(1), r"^n must be an integer in \[2, 1000000\]"),
     (lambda: null_bands(10**400), r"^n must be an integer in \[2, 1000000\], got an integer with 401 digits"),
     (lambda: null_bands(10, repeats=10**400), r"^repeats must be an integer in \[1, 10000\]"),
-    (lambda: null_bands(10, repeats=2.0), r"^repeats must be an integer in"),
+    (lambda: null_bands(10, repeats=2.5), r"^repeats must be an integer in"),
     (lambda: null_bands(10, m=1), r"^m must be an integer in"),
     (lambda: null_bands(10, x_dim=2000), r"^x_dim must be an integer in \[1, 1024\]"),
     (lambda: null_bands(10, seed=-1), r"^seed must be an integer in \[0, "),
