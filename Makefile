@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+SITE_STAMP := $(VENV)/.site-installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PORT ?= 8866
 
-.PHONY: lab test dashboard bench clean-venv
+.PHONY: lab test html dashboard bench clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,13 +15,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[notebooks,test]"
 	touch $(STAMP)
 
+# The website's tools (Sphinx, myst-nb, sphinx-book-theme), in the same .venv, on first `make html` or `make test`.
+$(SITE_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[site]"
+	touch $(SITE_STAMP)
+
 ## Open the book in JupyterLab.
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/00_introduction.ipynb $(ROOT_FLAG)
 
 ## Run the whole test suite: unit tests, notebooks (nbval strict), browser tests.
-test: $(STAMP)
+test: $(STAMP) $(SITE_STAMP)
 	$(PY) -m pytest
+
+## Build the book as a static website that works offline into build/html/ (from the stored outputs).
+html: $(SITE_STAMP)
+	$(PY) docs/build_site.py
 
 ## The live training dashboard alone, as a Voila app (for a classroom projector).
 dashboard: $(STAMP)
