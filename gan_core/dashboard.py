@@ -82,6 +82,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 from traitlets import validate
 
 from . import metrics
+from ._checks import MAX_SEED, check_seed
 from .config import check_value
 from .data import sample_sines
 from .history import COLUMNS, History
@@ -174,6 +175,17 @@ def _with(options, value):
     return tuple(sorted(set(options) | {value}))
 
 
+def parse_seed(value):
+    """A seed typed into the seed box (text such as ``" 42 "``) or given as an integer:
+    an integer in ``[0, 2**63 - 1]``, else ``ValueError`` with that range."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit() or not text.isascii() or len(text) > 19:
+            raise ValueError(f"seed must be an integer in [0, {MAX_SEED}], got {value!r}")
+        value = int(text)
+    return check_seed("seed", value)
+
+
 class Dashboard:
     """Live GAN training with sliders; see the module docstring for every control.
 
@@ -238,8 +250,8 @@ class Dashboard:
                                 layout=W.Layout(width="90px"))
         ctl["recipe"] = W.Dropdown(options=tuple(RECIPES), value=recipe, description="recipe", style=desc,
                                    layout=W.Layout(width="250px"))
-        ctl["seed"] = W.BoundedIntText(value=self.trainer.seed, min=0, max=2**31 - 1, description="seed",
-                                       style={"description_width": "40px"}, layout=W.Layout(width="130px"))
+        ctl["seed"] = W.Text(value=str(self.trainer.seed), description="seed", continuous_update=False,
+                             style={"description_width": "40px"}, layout=W.Layout(width="130px"))
         ctl["chunk"] = W.Dropdown(options=_with(CHUNKS, chunk), value=chunk, description="iterations/frame",
                                   style={"description_width": "110px"}, layout=W.Layout(width="200px"))
         for name in LIVE_SLIDERS:
@@ -327,7 +339,7 @@ class Dashboard:
             for name in ("G_HIDDEN", "D_HIDDEN"):
                 ctl[name].options = self._hidden_options(getattr(c, name))
                 ctl[name].value = getattr(c, name)
-            ctl["seed"].value = self.trainer.seed
+            ctl["seed"].value = str(self.trainer.seed)
             ctl["recipe"].value = self._recipe
         finally:
             self._busy = False
@@ -406,10 +418,13 @@ class Dashboard:
         if self._busy:
             return
         try:
-            self.trainer.reset(seed=change["new"])
+            seed = parse_seed(change["new"])
+            if seed == self.trainer.seed:
+                return
+            self.trainer.reset(seed=seed)
         except ValueError as e:
-            self._set_quietly(change["owner"], change["old"])
-            self._message(f"refused seed = {change['new']!r}: {e}", "error")
+            self._set_quietly(change["owner"], str(self.trainer.seed))
+            self._message(f"refused seed {change['new']!r}: {e}", "error")
             return
         self._restart(f"seed {self.trainer.seed}: a new run with the same settings, from the beginning")
 
@@ -475,8 +490,7 @@ class Dashboard:
                 if value not in _option_values(ctl):
                     raise ValueError(f"{name} must be one of {', '.join(map(repr, _option_values(ctl)))}")
             elif name == "seed":
-                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < 2**31:
-                    raise ValueError(f"seed must be an integer in [0, 2**31 - 1], got {value!r}")
+                value = parse_seed(value)
             elif name == "chunk":
                 if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= 10**5:
                     raise ValueError(f"chunk must be an integer in [1, 100000], got {value!r}")
@@ -497,6 +511,9 @@ class Dashboard:
                 ctl.value = old
             finally:
                 self._busy = False
+        if name == "seed":
+            ctl.value = str(value)
+            return self.trainer.seed == value
         ctl.value = value
         return ctl.value == value
 

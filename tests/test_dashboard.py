@@ -210,10 +210,10 @@ def test_reset_restores_the_preset(dash):
 
 
 def test_reset_keeps_the_seed(dash):
-    dash.controls["seed"].value = 3
+    dash.controls["seed"].value = "3"
     dash.step()
     dash.reset()
-    assert dash.trainer.seed == 3 and dash.controls["seed"].value == 3
+    assert dash.trainer.seed == 3 and dash.controls["seed"].value == "3"
 
 
 # -------------------------------------------------------------------- bad values
@@ -293,7 +293,7 @@ def test_recipe_dropdown_loads_the_preset_and_restarts(dash):
 
 def test_seed_change_restarts(dash):
     dash.step()
-    dash.controls["seed"].value = 5
+    dash.controls["seed"].value = "5"
     assert dash.trainer.seed == 5 and dash.trainer.iteration == 0
     assert "seed 5" in dash.status_text
 
@@ -387,3 +387,16 @@ def test_only_the_readout_says_iteration_n(dash):
                                                                  for w in dash.controls.values()]
     assert not [t for t in texts if pattern.search(t)]
     assert pattern.match(dash.readout_text)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "1.5", "-3", "abc", "1e3", str(2**63), "9" * 400])
+def test_seed_box_refuses_bad_text_visibly(dash, text):
+    before = dash.trainer.seed
+    dash.controls["seed"].value = text
+    assert dash.trainer.seed == before and dash.controls["seed"].value == str(before)
+    assert "refused seed" in dash.status_text and "[0, 9223372036854775807]" in dash.status_text
+
+
+def test_seed_box_accepts_a_typed_integer(dash):
+    dash.controls["seed"].value = " 42 "
+    assert dash.trainer.seed == 42 and dash.trainer.iteration == 0
