@@ -27,8 +27,9 @@ The file holds no pickles. Its entries (NumPy arrays, one per name):
 and version, every entry's presence, dtype and shape (against the config:
 parameters, moments, stream widths, the history's width and length), the
 scalars' ranges, finiteness of parameters and moments, the bit generators'
-states, and the size of the networks the config asks for (at most
-``MAX_PARAMETERS``, counted from the config before anything is allocated). A
+states, and the size of the networks the config asks for
+(``Config.check_size``: at most ``gan_core.config.MAX_PARAMETERS``, counted
+from the widths before anything is allocated). A
 NumPy header that promises more data than its zip member holds is refused
 before a byte is read. Every refusal is a ``RunFileError`` that names the
 entry. Version 1 files (older gan_core, no stream state) cannot resume exactly
@@ -42,8 +43,8 @@ import zipfile
 
 import numpy as np
 
-from ._checks import MAX_SEED, _show, check_array, check_int, check_seed
-from .config import FIELD_NAMES, Config, check_value
+from ._checks import MAX_SEED, check_array, check_int, check_seed
+from .config import Config
 from .data import BLOCK_ROWS
 from .history import COLUMNS
 from .trainer import MAX_ITERATIONS, Trainer
@@ -51,8 +52,6 @@ from .trainer import MAX_ITERATIONS, Trainer
 FORMAT = "gan_core-run"
 VERSION = 2
 
-#: The largest network parameter count (G + D) a run file may describe (about 400 MB of float64).
-MAX_PARAMETERS = 50_000_000
 #: Most rows a data stream can hold back: a block, or one mini-batch of the largest size.
 MAX_STREAM_ROWS = max(BLOCK_ROWS, 65536)
 #: The bit generator every stream of a run uses.
@@ -63,34 +62,6 @@ _MAX_TEXT = 1 << 20
 
 class RunFileError(ValueError):
     """A file that is not a loadable gan_core run (the message names the entry)."""
-
-
-# -------------------------------------------------------------------- config
-def check_config_value(name, value):
-    """``gan_core.config.check_value``, except that a huge integer (``10**400``) is
-    refused with the allowed range (``ValueError``) instead of an ``OverflowError``."""
-    try:
-        return check_value(name, value)
-    except OverflowError:
-        pass
-    try:
-        check_value(name, math.inf)
-        text = f"{name} is out of range"
-    except (ValueError, TypeError, OverflowError) as e:
-        text = str(e).rsplit(", got ", 1)[0]
-    raise ValueError(f"{text}, got {_show(value)}")
-
-
-def config_from_dict(d):
-    """``Config.from_dict(d)`` with every value checked first (``ValueError`` naming the field)."""
-    if not isinstance(d, dict):
-        raise ValueError(f"a config must be a dict of hyperparameters, got {type(d).__name__}")
-    unknown = sorted(str(k) for k in set(d) - set(FIELD_NAMES))
-    if unknown:
-        raise ValueError(f"unknown hyperparameter(s) {unknown}; known: {', '.join(FIELD_NAMES)}")
-    for k, v in d.items():
-        check_config_value(k, v)
-    return Config.from_dict(d)
 
 
 # --------------------------------------------------------------------- sizes
@@ -104,22 +75,6 @@ def _param_shapes(sizes):
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
         shapes[f"W{i}"], shapes[f"b{i}"] = (n_in, n_out), (n_out,)
     return shapes
-
-
-def parameter_count(config):
-    """``(G's, D's)`` number of parameters for ``config``, computed without building anything."""
-    return tuple(sum(a * b + b for a, b in zip(s[:-1], s[1:])) for s in layer_sizes(config))
-
-
-def check_size(config):
-    """Refuse (``ValueError``) a config whose networks would hold more than ``MAX_PARAMETERS``."""
-    n_g, n_d = parameter_count(config)
-    if n_g + n_d > MAX_PARAMETERS:
-        raise ValueError(
-            f"the networks would have {n_g + n_d:,} parameters (G {n_g:,} + D {n_d:,}, about "
-            f"{8 * (n_g + n_d) / 1e9:.1f} GB each for weights, gradients and moments); "
-            f"the limit is {MAX_PARAMETERS:,}: choose smaller G_HIDDEN / D_HIDDEN / X_DIM / Z_DIM")
-    return n_g + n_d
 
 
 # ---------------------------------------------------------------------- save
@@ -327,13 +282,13 @@ def _read_state(reader):
         raise RunFileError(f"{where}: entry 'config' must be a JSON object of hyperparameters, "
                            f"got {type(cfg).__name__}")
     try:
-        config = config_from_dict(cfg)
+        config = Config.from_dict(cfg)
     except (ValueError, TypeError, OverflowError) as e:
         raise RunFileError(f"{where}: entry 'config' is invalid: {e}") from None
     try:
-        check_size(config)
+        config.check_size()  # Config.parameter_count() from the widths alone, before any array exists
     except ValueError as e:
-        raise RunFileError(f"{where}: entry 'config': {e}") from None
+        raise RunFileError(f"{where}: entry 'config' asks for networks too large to load: {e}") from None
 
     # 3. the set of entries this config needs, and nothing else
     g_sizes, d_sizes = layer_sizes(config)
