@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_int, check_number
+from .errata import check_errata
 
 #: The most hidden layers a network may have, and the most parameters G and D may have together.
 MAX_HIDDEN_LAYERS = 16
@@ -35,6 +36,8 @@ class Config:
     ``lr_decay="linear"`` scales both step sizes by ``1 - t / ITER_NUM``.
     ``ema`` (``None`` or a decay in ``[0, 1)``) keeps an exponential moving
     average of the generator's weights, used for sampling.
+    ``errata`` (names from ``gan_core.errata.ERRATA``, or ``"all"``) switches
+    on the chapter's gradient errors; the default ``()`` is exact.
     """
 
     Z_DIM: int = 1
@@ -54,6 +57,7 @@ class Config:
     ema: object = None
     g_loss: str = "non_saturating"
     leaky_slope: float = 0.2
+    errata: tuple = ()
 
     def __setattr__(self, name, value):
         if name not in FIELD_NAMES:
@@ -146,6 +150,8 @@ def check_value(name, value):
         return _number(name, value, 0, 1, hi_open=True, allow_none=True)
     if name == "leaky_slope":
         return _number(name, value, 0, 1)
+    if name == "errata":
+        return check_errata(value)
     if name in _CHOICES:
         if not isinstance(value, str) or value not in _CHOICES[name]:
             raise ValueError(f"{name} must be one of {', '.join(map(repr, _CHOICES[name]))}, got {value!r}")

@@ -29,8 +29,9 @@ from ._blas import one_blas_thread
 from ._checks import check_array, check_callable, check_int, check_seed
 from .config import ARCHITECTURE_FIELDS, Config, check_value
 from .data import RowStream, sample_sines
+from .errata import discriminator_logit_grad, generator_activations, generator_output_grad
 from .history import History
-from .losses import bce, generator_logit_grad, generator_loss, sigmoid_bce_grad
+from .losses import bce, generator_loss
 from .mlp import Discriminator, Generator
 from .optim import average_weights, clip_gradient_norms, clip_weights, make_optimizer, step_scale
 from .recipes import get_recipe
@@ -108,7 +109,15 @@ class Trainer:
         self.history = History()
         self.iteration = 0
         self.diverged = None
+        self._errata = ()
         return self
+
+    def _apply_errata(self):
+        """Give G the chapter's activation derivatives where ``errata`` asks for them."""
+        errata = self.config.errata
+        for layer, act in zip(self.G.layers, generator_activations(errata, len(self.G.layers) - 1)):
+            layer.activation = act
+        self._errata = errata
 
     def _make_optimizers(self):
         c = self.config
@@ -141,8 +150,12 @@ class Trainer:
         return self
 
     # -------------------------------------------------------------- training
-    def _update(self, net, opt, step_size, grad_clip, weight_clip):
+    def _update(self, net, opt, step_size, grad_clip, weight_clip, sign=1.0):
+        """Clip the gradient, take an optimizer step on it (``sign=-1``: on ``-grad``,
+        the chapter's ascent of D's loss), clip the weights; returns the clip's norms."""
         norms = clip_gradient_norms(net.weight_grad_views, grad_clip)
+        if sign < 0:
+            np.negative(net.grad, out=net.grad)
         opt.step(net.theta, net.grad, step_size)
         if weight_clip is not None:
             clip_weights(net.theta, weight_clip)
@@ -159,20 +172,26 @@ class Trainer:
         lr_D, lr_G = c.step_size_D * scale, c.step_size_G * scale
         gclip, wclip = c.GRADIENT_CLIP, c.WEIGHT_CLIP
 
+        errata = c.errata
+        if errata != self._errata:
+            self._apply_errata()
+        d_sign = -1.0 if "D_ascends" in errata else 1.0  # the chapter's D climbed its own loss
+
         # 1. D on real samples, target 1: descend BCE(D(x), 1); dBCE/da = (p - 1) / n
         p_real = D.forward(self._real.take(n))
-        D.backward_preactivation(sigmoid_bce_grad(p_real, 1.0), input_grad=False)
-        nr = self._update(D, self.opt_D, lr_D, gclip, wclip)
+        D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
+        nr = self._update(D, self.opt_D, lr_D, gclip, wclip, d_sign)
 
         # 2. D on fake samples, target 0: descend BCE(D(G(z)), 0); dBCE/da = p / n
         x_fake = G.forward(self._noise.take(n))
         p_fake = D.forward(x_fake)
-        D.backward_preactivation(sigmoid_bce_grad(p_fake, 0.0), input_grad=False)
-        nf = self._update(D, self.opt_D, lr_D, gclip, wclip)
+        D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
+        nf = self._update(D, self.opt_D, lr_D, gclip, wclip, d_sign)
 
-        # 3. G through the (updated, now fixed) D on the same fakes: descend G's loss
+        # 3. G through the (updated, now fixed) D on the same fakes: descend G's loss;
+        #    non-saturating dL/da = (p - 1) / n
         p_gen = D.forward(x_fake)
-        dx = D.backward_preactivation(generator_logit_grad(p_gen, c.g_loss), param_grads=False)
+        dx = D.backward_preactivation(generator_output_grad(p_gen, c.g_loss, errata), param_grads=False)
         G.backward(dx, input_grad=False)
         ng = self._update(G, self.opt_G, lr_G, gclip, wclip)
         if self.G_ema is not None:

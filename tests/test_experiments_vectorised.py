@@ -101,3 +101,11 @@ def test_parallel_sweep_matches_its_settings():
     assert [r.settings.get("WEIGHT_CLIP") for r in sw.results] == [None, 0.25, None, 0.25]
     tr = gan_core.Trainer(recipe="book", seed=0, step_size_G=0.01, step_size_D=0.01, WEIGHT_CLIP=0.25).train(30)
     assert np.allclose(sw.runs.G.run_theta(3), tr.G.theta, atol=1e-12)
+
+
+def test_vectorised_runs_reproduce_the_chapters_errata():
+    runs = E.ParallelRuns([{"seed": 0}, {"seed": 1}], recipe="book", errata="all").train(100)
+    for k in range(2):
+        tr = gan_core.Trainer(recipe="book", seed=k, errata="all").train(100)
+        assert np.max(np.abs(runs.G.run_theta(k) - tr.G.theta)) <= 1e-12
+        assert np.max(np.abs(runs.D.run_theta(k) - tr.D.theta)) <= 1e-12

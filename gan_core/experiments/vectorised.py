@@ -19,7 +19,7 @@ import numpy as np
 from .._blas import one_blas_thread
 from .._checks import check_int, check_number, check_seed
 from ..config import check_value
-from ..losses import generator_logit_grad, sigmoid_bce_grad
+from ..errata import discriminator_logit_grad, generator_activations, generator_output_grad
 from ..mlp import Discriminator, Generator
 from ..optim import average_weights, clip_gradient_norms, clip_weights, make_optimizer, step_scale
 from ..recipes import get_recipe
@@ -149,6 +149,7 @@ class ParallelRuns:
         self._distinct = list(self._streams)
         self._row = np.array([self._distinct.index(sd) for sd in self.seeds])
         self.G, self.D = StackedNet(Gs), StackedNet(Ds)
+        self.G.acts = generator_activations(c.errata, len(self.G.acts) - 1)
         self.G_ema = self.G.theta.copy() if c.ema is not None else None
         self.ema_count = 0
         self._lr_G, self._lr_D = self._column("step_size_G"), self._column("step_size_D")
@@ -178,9 +179,12 @@ class ParallelRuns:
         return self
 
     # ------------------------------------------------------------------ updates
-    def _update(self, net, opt, lr):
-        """Clip, step and clip again, each run with its own thresholds and step size."""
+    def _update(self, net, opt, lr, sign=1.0):
+        """Clip, step (on ``-grad`` if ``sign=-1``) and clip again, each run with its own
+        thresholds and step size."""
         norms = clip_gradient_norms(net.gW, self._gclip)[0]
+        if sign < 0:
+            np.negative(net.grad, out=net.grad)
         opt.step(net.theta, net.grad, lr[net.owner])
         if np.isfinite(self._wclip).any():
             clip_weights(net.theta, self._wclip[net.owner])
@@ -194,21 +198,23 @@ class ParallelRuns:
         lr_D, lr_G = self._lr_D * scale, self._lr_G * scale
         G, D = self.G, self.D
         x_real, z = self._take(n)
+        errata = c.errata
+        d_sign = -1.0 if "D_ascends" in errata else 1.0
         # 1. D on real, target 1
         p_real = D.forward(x_real)
-        D.backward_preactivation(sigmoid_bce_grad(p_real, 1.0), input_grad=False)
-        norm_real = self._update(D, self.opt_D, lr_D)
+        D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
+        norm_real = self._update(D, self.opt_D, lr_D, d_sign)
         # 2. D on fake, target 0
         x_fake = G.forward(z)
         p_fake = D.forward(x_fake)
-        D.backward_preactivation(sigmoid_bce_grad(p_fake, 0.0), input_grad=False)
-        norm_fake = self._update(D, self.opt_D, lr_D)
+        D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
+        norm_fake = self._update(D, self.opt_D, lr_D, d_sign)
         self._dnorm.append(0.5 * (norm_real + norm_fake))
         # 3. G through the fixed D, on the same fakes
         p_gen = D.forward(x_fake)
-        dz = generator_logit_grad(p_gen, "non_saturating")
+        dz = generator_output_grad(p_gen, "non_saturating", errata)
         if self._saturating.any():
-            dz = np.where(self._saturating[:, None, None], generator_logit_grad(p_gen, "saturating"), dz)
+            dz = np.where(self._saturating[:, None, None], generator_output_grad(p_gen, "saturating", errata), dz)
         dx = D.backward_preactivation(dz, param_grads=False)
         G.backward(dx, input_grad=False)
         self._gnorm.append(self._update(G, self.opt_G, lr_G))
