@@ -103,6 +103,43 @@ def readme_descriptions(readme_text):
     return out
 
 
+LINK_RE = re.compile(r"(?<!!)\[([^\]\n]+)\]\(([^)\s]+)\)")
+MAX_REPO_DOWNLOAD = 1_000_000
+
+
+def rewrite_repo_links(text, site_docs, files):
+    """Make a root-level Markdown file's links to the repository work on the site.
+
+    A link to a page of the site (a chapter, TEACHING.md, ...) is kept (myst resolves it); one to
+    another file of the repository (``environment.yml``) becomes a download of a copy; one to a
+    folder becomes plain text naming it. Links that name nothing (a typo) are kept, so the link
+    check reports them.
+    """
+    def fix(m):
+        label, target = m.group(1), m.group(2)
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("#", "/")):
+            return m.group(0)
+        path, _, frag = target.partition("#")
+        if path in site_docs or not path:
+            return m.group(0)
+        if path == "README.md":
+            return f"[{label}](index.md" + (f"#{frag})" if frag else ")")
+        full = (ROOT / path)
+        if full.is_file() and full.stat().st_size <= MAX_REPO_DOWNLOAD and ".." not in Path(path).parts:
+            files[f"repo/{path}"] = full.read_bytes()
+            return f"{{download}}`{label} <repo/{path}>`"
+        if full.is_dir():
+            return f"{label} (the folder `{path.rstrip('/')}/` of the repository)"
+        return m.group(0)
+
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        out.append(line if fenced else LINK_RE.sub(fix, line))
+    return "\n".join(out)
+
+
 def deterministic_zip(entries):
     """A zip (bytes) of {name: bytes} whose bytes depend only on the contents."""
     import io
@@ -211,15 +248,17 @@ def make_source(work):
     files = {}
     for nb in nbs:
         files[f"notebooks/{nb.name}"] = nb.read_bytes()
-    extra_docs = []
+    extra_docs, bodies = [], {}
     for name, fallback in (("TEACHING", "Teaching with this book"), ("CONTRIBUTING", "Working on the book")):
         p = ROOT / f"{name}.md"
         if p.is_file():
-            body = p.read_text(encoding="utf-8")
-            files[f"{name}.md"] = body
-            m = re.search(r"^#\s+(.+?)\s*$", body, flags=re.M)
+            bodies[name] = p.read_text(encoding="utf-8")
+            m = re.search(r"^#\s+(.+?)\s*$", bodies[name], flags=re.M)
             extra_docs.append((name, m.group(1) if m else fallback))
     extra_docs.append(("downloads", "Downloads"))
+    site_docs = {f"notebooks/{nb.name}" for nb in nbs} | {f"{d}.md" for d, _ in extra_docs}
+    for name, body in bodies.items():
+        files[f"{name}.md"] = rewrite_repo_links(body, site_docs, files)
     files["downloads.md"] = downloads_page(nbs, students)
     files["downloads/gan-basics-notebooks.zip"] = deterministic_zip(
         {f"gan-basics/notebooks/{nb.name}": nb.read_bytes() for nb in nbs})
@@ -228,7 +267,8 @@ def make_source(work):
             files[f"student/{nb.name}"] = nb.read_bytes()
         files["downloads/gan-basics-student.zip"] = deterministic_zip(
             {f"gan-basics-student/{nb.name}": nb.read_bytes() for nb in students})
-    files["index.md"] = start_page((ROOT / "README.md").read_text(encoding="utf-8"), nbs, extra_docs)
+    readme = rewrite_repo_links((ROOT / "README.md").read_text(encoding="utf-8"), site_docs, files)
+    files["index.md"] = start_page(readme, nbs, extra_docs)
     sync_tree(files, src)
     return src, nbs, students
 

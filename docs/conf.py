@@ -18,7 +18,7 @@ copyright = "the GAN Basics authors, MIT licence"
 
 extensions = ["myst_nb", "sphinx.ext.mathjax"]
 
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "student", "downloads"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "student", "downloads", "repo"]
 root_doc = "index"
 language = "en"
 
@@ -58,6 +58,7 @@ html_theme_options = {
     "navigation_with_keys": False,
     "show_prev_next": True,
     "article_header_end": [],
+    "navbar_persistent": [],        # the sidebar has the search field already
     "extra_footer": "",
 }
 html_context = {"default_mode": "light"}

@@ -169,6 +169,22 @@ def test_link_check_catches_broken_links(tmp_path):
     assert "example.org/paper" not in text          # a plain external link is fine
 
 
+def test_repository_links_of_the_start_page():
+    """README links to other repository files become downloads, to folders plain text; typos stay."""
+    files = {}
+    text = ("[env](environment.yml) [ch](notebooks/01_math_background.ipynb) [apps](apps/) "
+            "[typo](NOPE.md) [web](https://example.org) [up](README.md#quick-start)\n"
+            "```\n[not a link](environment.yml)\n```\n")
+    out = build_site.rewrite_repo_links(text, {"notebooks/01_math_background.ipynb"}, files)
+    assert "{download}`env <repo/environment.yml>`" in out
+    assert files["repo/environment.yml"] == (bh.ROOT / "environment.yml").read_bytes()
+    assert "[ch](notebooks/01_math_background.ipynb)" in out
+    assert "apps (the folder `apps/` of the repository)" in out
+    assert "[typo](NOPE.md)" in out and "[web](https://example.org)" in out
+    assert "[up](index.md#quick-start)" in out
+    assert "[not a link](environment.yml)" in out      # code blocks are left alone
+
+
 def test_no_page_names_a_cdn(site):
     for page in site["out"].rglob("*.html"):
         text = page.read_text(encoding="utf-8", errors="replace")
