@@ -288,14 +288,14 @@ def test_mmd2_uses_one_fixed_bandwidth_for_every_comparison(real, real_other, co
 
 def test_null_bands_at_n1000():
     b = null_bands(N)
-    assert (b["n"], b["m"], b["x_dim"], b["repeats"], b["seed"]) == (N, N, 10, 50, metrics.FLOOR_SEED)
-    assert b["bandwidth"] == REAL_BANDWIDTH and b["percentiles"] == [5.0, 95.0]
-    assert len(b["mmd2_values"]) == len(b["nn1_values"]) == 50
-    np.testing.assert_allclose([b["mmd2_low"], b["mmd2_high"]], np.percentile(b["mmd2_values"], [5, 95]), rtol=1e-12)
-    np.testing.assert_allclose([b["nn1_low"], b["nn1_high"]], np.percentile(b["nn1_values"], [5, 95]), rtol=1e-12)
-    # measured: MMD2 [-0.00065, 0.00087], 1-NN [0.481, 0.525]
-    assert -0.0015 < b["mmd2_low"] < 0 < b["mmd2_high"] < 0.002
-    assert 0.47 < b["nn1_low"] < 0.495 and 0.505 < b["nn1_high"] < 0.535
+    assert (b["n"], b["m"], b["x_dim"], b["repeats"], b["seed"]) == (N, N, 10, 100, metrics.FLOOR_SEED)
+    assert b["bandwidth"] == REAL_BANDWIDTH and b["percentiles"] == [2.5, 97.5]
+    assert len(b["mmd2_values"]) == len(b["nn1_values"]) == 100
+    np.testing.assert_allclose([b["mmd2_low"], b["mmd2_high"]], np.percentile(b["mmd2_values"], [2.5, 97.5]), rtol=1e-12)
+    np.testing.assert_allclose([b["nn1_low"], b["nn1_high"]], np.percentile(b["nn1_values"], [2.5, 97.5]), rtol=1e-12)
+    # measured: MMD2 [-0.00069, 0.00192], 1-NN [0.479, 0.528]
+    assert -0.0015 < b["mmd2_low"] < 0 < b["mmd2_high"] < 0.0025
+    assert 0.47 < b["nn1_low"] < 0.495 and 0.505 < b["nn1_high"] < 0.54
     assert abs(b["nn1_mean"] - 0.5) < 0.005 and abs(b["mmd2_mean"]) < 3e-4
     # each value is a real-vs-real pair of the documented draw: the first pair recomputed
     gen = np.random.default_rng(metrics.FLOOR_SEED)
@@ -447,7 +447,7 @@ def test_evaluate_real(report_real, floor_1000):
     assert r["valid_fraction"] >= 0.999 and r["mean_rmse"] < 1e-9
     assert r["mmd2_floor_mean"] == floor_1000["mean"] and r["mmd2_floor_max"] == floor_1000["max"]
     bands = null_bands(N)
-    assert r["bandwidth"] == REAL_BANDWIDTH and r["null_repeats"] == 50
+    assert r["bandwidth"] == REAL_BANDWIDTH and r["null_repeats"] == metrics.FLOOR_REPEATS == 100
     assert (r["mmd2_null_low"], r["mmd2_null_high"]) == (bands["mmd2_low"], bands["mmd2_high"])
     assert (r["nn1_null_low"], r["nn1_null_high"]) == (bands["nn1_low"], bands["nn1_high"])
     assert r["mmd2"] <= r["mmd2_floor_max"]
@@ -525,7 +525,7 @@ def test_format_report(report_real, report_collapsed):
     assert f"{report_real['mmd2']:.4g}" in text
     assert "1000 of 1000" in text
     r = report_real
-    assert f"[{r['mmd2_null_low']:.4g}, {r['mmd2_null_high']:.4g}]" in lines[1] and "5-95% of 50 draws" in lines[1]
+    assert f"[{r['mmd2_null_low']:.4g}, {r['mmd2_null_high']:.4g}]" in lines[1] and "2.5-97.5% of 100 draws" in lines[1]
     assert f"[{r['nn1_null_low']:.4g}, {r['nn1_null_high']:.4g}]" in lines[2]
     verdict = ("indistinguishable from real data at n = 1000" if r["indistinguishable"]
                else "distinguishable from real data at n = 1000: ")
