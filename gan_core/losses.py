@@ -35,7 +35,11 @@ def bce(p, t):
     if p.size == 1:  # the one-sample-a-step hot path: plain floats are faster
         q = min(max(float(p.flat[0]), EPS), 1.0 - EPS)
         return -math.log(q) if t == 1 else -math.log(1.0 - q) if t == 0 else -(t * math.log(q) + (1 - t) * math.log(1 - q))
-    q = clamp_probability(p)
+    q = np.minimum(np.maximum(p, EPS), 1.0 - EPS)  # clamp_probability, without np.clip's overhead
+    if t == 1:  # a target of 1 or 0 needs one logarithm, not two
+        return -float(np.add.reduce(np.log(q), axis=None)) / q.size
+    if t == 0:
+        return -float(np.add.reduce(np.log1p(-q), axis=None)) / q.size
     return float(np.mean(-(t * np.log(q) + (1.0 - t) * np.log(1.0 - q))))
 
 

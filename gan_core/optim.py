@@ -67,7 +67,11 @@ class Adam:
         self.v *= b2
         self.v += (1.0 - b2) * (g * g)
         corrected_step = step_size * math.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t)
-        theta -= corrected_step * self.m / (np.sqrt(self.v) + self.eps)
+        denom = np.sqrt(self.v)
+        denom += self.eps
+        update = corrected_step * self.m
+        update /= denom
+        theta -= update
 
     def state(self):
         """Arrays needed to resume: moments and step count."""
