@@ -5,6 +5,11 @@ with ``x0 ~ U(0, 1)``, ``freq ~ U(1.2, 1.5)`` and ``mult ~ U(0.5, 0.8)``.
 """
 import numpy as np
 
+from ._checks import check_int
+
+#: The most rows or points one call draws (a guard against typos like n=10**12).
+MAX_ROWS = 10**8
+
 #: Where the three parameters of a real sine are drawn from (inclusive ranges).
 SINE_RANGES = {"x0": (0.0, 1.0), "freq": (1.2, 1.5), "mult": (0.5, 0.8)}
 
@@ -42,9 +47,7 @@ def sample_sines(n, rng, x_dim=10, random=True):
 
 
 def _check_positive_int(name, value):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
+    return check_int(name, value, 1, MAX_ROWS)
 
 
 #: Rows a ``RowStream`` draws at a time.

@@ -13,8 +13,13 @@ Contract used by the trainer, the notebooks and the tests:
 """
 import numpy as np
 
+from ._checks import check_int
 from .activations import LeakyReLU, get_activation
 from .layers import Dense, uniform_init
+
+
+#: The widest layer a network may have.
+MAX_WIDTH = 1 << 16
 
 
 def _as_rng(rng, seed):
@@ -31,10 +36,7 @@ def _check_sizes(sizes):
     sizes = tuple(sizes)
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output width, got {sizes!r}")
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
-            raise ValueError(f"every layer width must be an integer >= 1, got {sizes!r}")
-    return tuple(int(s) for s in sizes)
+    return tuple(check_int("every layer width", s, 1, MAX_WIDTH) for s in sizes)
 
 
 class MLP:
