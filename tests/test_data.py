@@ -27,7 +27,7 @@ def test_a_stream_hands_out_the_same_rows_however_it_is_consumed():
     a = RowStream(draw, np.random.default_rng(5))
     b = RowStream(draw, np.random.default_rng(5))
     rows_a = np.vstack([a.take(64) for _ in range(100)])
-    rows_b = np.vstack([b.take(n) for n in (1, 4000, 1599)])
+    rows_b = np.vstack([b.take(n) for n in (1, 4000, 2399)])
     assert np.array_equal(rows_a, rows_b)
 
 
