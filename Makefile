@@ -39,7 +39,8 @@ dashboard: $(STAMP)
 ## Print the benchmark figures quoted in the README.
 bench: $(STAMP)
 	$(PY) bench/bench_book_speed.py
-	$(PY) bench/bench_recommended.py
+	$(PY) bench/bench_recommended.py --markdown
+	$(PY) bench/bench_vectorised.py
 
 clean-venv:
 	rm -rf $(VENV)
