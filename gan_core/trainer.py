@@ -201,7 +201,7 @@ class Trainer:
         d_real, d_fake, d_gen = _mean(p_real), _mean(p_fake), _mean(p_gen)
         loss_real, loss_fake, loss_G = bce(p_real, 1), bce(p_fake, 0), generator_loss(p_gen, c.g_loss)
         self.iteration += 1
-        if not math.isfinite(d_real + d_fake + d_gen + loss_G) or not np.isfinite(G.theta).all():
+        if not math.isfinite(d_real + d_fake + d_gen + loss_G + nr[0] + nf[0] + ng[0]):  # NaN and inf propagate
             self.diverged = (
                 f"training diverged at iteration {self.iteration}: D or G produced a non-finite value "
                 f"with step_size_D={c.step_size_D}, step_size_G={c.step_size_G}, GRADIENT_CLIP={gclip}, "
