@@ -7,7 +7,7 @@ SITE_STAMP := $(VENV)/.site-installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PORT ?= 8866
 
-.PHONY: lab test html dashboard bench clean-venv
+.PHONY: lab test html student dashboard bench clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP) $(SITE_STAMP)
 ## Build the book as a static website that works offline into build/html/ (from the stored outputs).
 html: $(SITE_STAMP)
 	$(PY) docs/build_site.py
+
+## Build the student edition into student/: the book with the exercise solutions taken out (see TEACHING.md).
+student: $(STAMP)
+	$(PY) scripts/build_student.py
 
 ## The live training dashboard alone, as a Voila app (for a classroom projector).
 dashboard: $(STAMP)
