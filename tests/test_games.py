@@ -1,4 +1,4 @@
-"""Tests for the helpers behind notebooks 00-03: gan_core.games and the exercise checks."""
+"""Tests for gan_core.games: the densities, divergences, landscapes and toy games of notebook 01."""
 import math
 
 import numpy as np
@@ -6,10 +6,6 @@ import pytest
 
 import gan_core
 from gan_core import games
-from gan_core.exercises import activations as ex_act
-from gan_core.exercises import backprop as ex_bp
-from gan_core.exercises import intro as ex_intro
-from gan_core.exercises import math_background as ex_math
 from gan_core.gradcheck import numerical_gradient, relative_error
 
 GRID = np.linspace(-20, 20, 20001)
@@ -168,111 +164,3 @@ def test_alternating_steps_orbit_on_an_ellipse():
     assert np.abs(path[:, :].mean(axis=0)).max() < 0.02   # the orbit's average sits at the solution
     with pytest.raises(ValueError):
         games.xy_game(1.0, 0.0, eta, 10, mode="sideways")
-
-
-# ----------------------------------------------------------------------------- exercise checks
-
-def test_intro_checks(capsys):
-    assert ex_intro.check_parameter_counts(240, 231)
-    assert not ex_intro.check_parameter_counts(230, 231)
-    assert not ex_intro.check_parameter_counts(240, 220)
-    assert ex_intro.check_sine(lambda x0, f, m: m * np.sin(x0 + f * np.arange(10)))
-    assert not ex_intro.check_sine(lambda x0, f, m: m * np.cos(x0 + f * np.arange(10)))
-    assert not ex_intro.check_sine(lambda x0, f, m: m * np.sin(x0 + f * np.arange(9)))
-    assert not ex_intro.check_sine(lambda x0, f, m: 1 / 0)
-    assert ex_intro.check_dimensions(1, 10, 10, 1)
-    assert not ex_intro.check_dimensions(10, 1, 1, 10)
-    out = capsys.readouterr().out
-    assert out.count("Correct:") == 3 and out.count("Not yet:") == 6
-
-
-def test_math_background_checks(capsys):
-    assert ex_math.check_optimal_discriminator(lambda a, b: a / (a + b))
-    assert not ex_math.check_optimal_discriminator(lambda a, b: b / (a + b))
-    assert not ex_math.check_optimal_discriminator(lambda a, b: None)
-    js = games.js_divergence(np.array(ex_math.JS_P), np.array(ex_math.JS_Q))
-    assert js == pytest.approx(0.0906, abs=1e-4)
-    assert ex_math.check_js(js)
-    assert not ex_math.check_js(js / math.log(2))   # bits, not nats
-    assert not ex_math.check_js("a lot")
-    assert ex_math.check_xy_radius(lambda r0, eta, n: r0 * (1 + eta ** 2) ** (n / 2))
-    assert not ex_math.check_xy_radius(lambda r0, eta, n: r0 * (1 + eta ** 2) ** n)
-    assert ex_math.check_critical_step(0.5)
-    assert not ex_math.check_critical_step(0.25)
-    assert not ex_math.check_critical_step(1.0)
-    out = capsys.readouterr().out
-    assert out.count("Correct:") == 4 and out.count("Not yet:") == 7
-
-
-def test_activation_checks(capsys):
-    assert ex_act.check_leaky_backward(lambda y, d, k: d * np.where(y >= 0, 1.0, k))
-    assert not ex_act.check_leaky_backward(lambda y, d, k: d * np.where(y >= 0, 1.0, 0.2))  # k ignored
-    assert not ex_act.check_leaky_backward(lambda y, d, k: np.where(y >= 0, 1.0, k))        # dout ignored
-    sigmoid = gan_core.Sigmoid()
-    assert ex_act.check_softplus_derivative(lambda z: 1 / (1 + np.exp(-z)))
-    assert not ex_act.check_softplus_derivative(lambda z: sigmoid(np.log1p(np.exp(z))))     # on the output
-    assert not ex_act.check_softplus_derivative(lambda z: np.exp(z))
-    assert ex_act.check_elu_from_output(lambda y: np.where(y > 0, 1.0, y + 1.0))
-    assert not ex_act.check_elu_from_output(lambda y: np.where(y > 0, 1.0, np.exp(y)))
-    assert ex_act.check_wrong_sigmoid_range(0.197, 0.25)
-    assert not ex_act.check_wrong_sigmoid_range(0.0, 0.25)
-    out = capsys.readouterr().out
-    assert out.count("Correct:") == 4 and out.count("Not yet:") == 6
-
-
-def test_wrong_sigmoid_range_is_what_the_chapter_computes():
-    s = gan_core.Sigmoid()
-    z = np.linspace(-40, 40, 100001)
-    wrong = s.derivative(s(z))
-    assert wrong.min() == pytest.approx(s.derivative(1.0), abs=1e-6)
-    assert wrong.max() == pytest.approx(0.25, abs=1e-6)
-
-
-def test_backprop_checks(capsys):
-    def dense_backward(x, W, b, dy):
-        y = np.tanh(x @ W + b)
-        dz = dy * (1 - y ** 2)
-        return x.T @ dz, dz.sum(axis=0), dz @ W.T
-
-    def dense_backward_forgot_tanh(x, W, b, dy):
-        return x.T @ dy, dy.sum(axis=0), dy @ W.T
-
-    assert ex_bp.check_dense_backward(dense_backward)
-    assert not ex_bp.check_dense_backward(dense_backward_forgot_tanh)
-    assert not ex_bp.check_dense_backward(lambda x, W, b, dy: 42)
-    assert ex_bp.check_bce_logit_grad(lambda a, t: (1 / (1 + np.exp(-a)) - t) / len(a))
-    assert not ex_bp.check_bce_logit_grad(lambda a, t: 1 / (1 + np.exp(-a)) - t)   # forgot 1/N
-
-    def clip_copy(g, c):
-        n = np.linalg.norm(g)
-        return g * (c / n) if n > c else g
-
-    def clip_in_place(g, c):
-        n = np.linalg.norm(g)
-        if n > c:
-            g *= c / n
-        return g
-
-    assert ex_bp.check_clip_by_norm(clip_copy)
-    assert not ex_bp.check_clip_by_norm(clip_in_place)
-    assert not ex_bp.check_clip_by_norm(lambda g, c: np.clip(g, -c, c))   # that is weight clipping
-    assert ex_bp.check_chapter_factor(lambda p: p * np.log(p))
-    assert not ex_bp.check_chapter_factor(lambda p: -p * np.log(p))
-    out = capsys.readouterr().out
-    assert out.count("Correct:") == 4 and out.count("Not yet:") == 6
-
-
-def test_chapter_generator_factor_is_p_log_p_on_real_networks():
-    """The fact behind exercise 4 of notebook 03: handing D's backward -log p instead of -1/p
-    multiplies G's one-sample gradient by p log p."""
-    G, D = gan_core.Generator(seed=10), gan_core.Discriminator(seed=11)
-    z = np.array([[0.3]])
-    p = D.forward(G.forward(z))
-
-    def g_grad(handed):
-        G.forward(z)
-        G.backward(D.backward(handed, param_grads=False))
-        return G.grad.copy()
-
-    right, chapter = g_grad(-1 / p), g_grad(-np.log(p))
-    assert np.allclose(chapter, (p * np.log(p)).item() * right, rtol=1e-10, atol=1e-15)
