@@ -1,4 +1,4 @@
-"""The live dashboard, driven directly from Python (no browser).
+"""The live dashboard app (gan_core.dashboard.Dashboard), driven directly from Python (no browser).
 
 Every check goes through the widgets or the public methods a notebook cell would
 use: set a control, run a frame, look at the trainer's history and the texts the
@@ -49,11 +49,11 @@ def test_controls_have_the_chapter_names_and_log_scale(dash):
     assert isinstance(dash.controls["play"], ipywidgets.Play)
     for name in ("GRADIENT_CLIP_on", "WEIGHT_CLIP_on"):
         assert dash.controls[name].value is True
-    assert dash.controls["recipe"].options == ("book", "recommended")
+    assert dash.controls["recipe"].options == ("book", "recommended", "chapter")
     assert dash.controls["batch_size"].value == 1
     assert dash.readout_text.startswith("iteration 0")
     assert dash.png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert dash.image.value == dash.png
+    assert dash.image.value[:2] == b"\xff\xd8"          # the live frame is a JPEG
     assert dash.frame_count == 0
 
 
@@ -153,13 +153,12 @@ def test_play_ticks_advance_and_redraw(dash):
     play.value += 1
     assert dash.trainer.iteration == CHUNK
     assert dash.frame_count == 1
-    assert dash.png != png0 and dash.image.value == dash.png
+    assert dash.png != png0
     assert dash.readout_text.startswith(f"iteration {CHUNK}") and dash.readout_text != readout0
-    png1 = dash.png
+    png1 = dash.image.value
     play.value += 1
-    assert dash.trainer.iteration == 2 * CHUNK and dash.png != png1
-    dash.tick()
-    assert dash.trainer.iteration == 3 * CHUNK and dash.frame_count == 3
+    assert dash.trainer.iteration == 2 * CHUNK and dash.image.value != png1
+    assert dash.frame_count == 2
 
 
 def test_stop_button_and_paused_ticks_do_not_train(dash):
@@ -231,7 +230,7 @@ def test_bad_values_are_refused_with_a_visible_message(dash):
         assert dash.status_kind == "error"
         assert dash.status_text.startswith(f"refused {name}"), dash.status_text
         assert f"Keeping {name} = " in dash.status_text
-        assert "refused" in dash._status_w.value and "#b00020" in dash._status_w.value   # shown, in red
+        assert "refused" in dash.status_widget.value and "#b00020" in dash.status_widget.value   # shown, in red
     start = dash.trainer.iteration
     dash.step()
     for name in ("step_size_G", "step_size_D"):
@@ -324,7 +323,7 @@ def test_divergence_pauses_and_explains(dash, monkeypatch):
 
 
 def test_quality_is_measured_every_k_frames(dash):
-    q = dash._quality
+    q = dash.run.quality
     assert q["it"] == [0]
     for _ in range(3):
         dash.step()
@@ -350,6 +349,7 @@ def test_summary_and_repr_are_rounded_and_stable(dash):
     bundle = dash._repr_mimebundle_()
     assert bundle["text/plain"] == repr(dash)
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"      # what GitHub and nbviewer show
 
 
 def test_constructor_overrides_and_checks():
@@ -360,6 +360,10 @@ def test_constructor_overrides_and_checks():
         Dashboard(recipe="fancy")
     with pytest.raises(ValueError, match="chunk"):
         Dashboard(chunk=0)
+    with pytest.raises(ValueError, match="step_size_D"):
+        Dashboard(step_size_D=0)
+    with pytest.raises(ValueError, match="hide"):
+        Dashboard(hide=("nothing",))
 
 
 def test_import_gan_core_does_not_import_widgets():
@@ -400,3 +404,157 @@ def test_seed_box_refuses_bad_text_visibly(dash, text):
 def test_seed_box_accepts_a_typed_integer(dash):
     dash.controls["seed"].value = " 42 "
     assert dash.trainer.seed == 42 and dash.trainer.iteration == 0
+
+
+# ------------------------------------------- what the widgets show after each action
+def shown(dash):
+    """The readout and status line as the page shows them (the widgets' HTML)."""
+    return dash.readout_widget.value, dash.status_widget.value
+
+
+def changed_then(dash, action):
+    """Change settings and train, run ``action``; return the shown HTML afterwards."""
+    dash.set(step_size_D=0.1, GRADIENT_CLIP=None)
+    dash.step()
+    action()
+    return shown(dash)
+
+
+@pytest.mark.parametrize("action,iteration_zero", [
+    (lambda d: d.controls["reset"].click(), True),
+    (lambda d: setattr(d.controls["recipe"], "value", "recommended"), True),
+    (lambda d: setattr(d.controls["seed"], "value", "7"), True),
+    (lambda d: setattr(d.controls["Z_DIM"], "value", 2), True),
+    (lambda d: setattr(d.controls["G_HIDDEN"], "value", (16, 16)), True),
+])
+def test_shown_readout_is_fresh_after_each_restart(dash, action, iteration_zero):
+    readout, status = changed_then(dash, lambda: action(dash))
+    assert "<b>iteration 0 " in readout and "frame 0" in readout
+    assert "last frame: none yet" in readout
+    c = dash.trainer.config
+    assert f"step_size_D {c.step_size_D:.3g}" in readout
+    assert f"GRADIENT_CLIP {'off' if c.GRADIENT_CLIP is None else format(c.GRADIENT_CLIP, '.3g')}" in readout
+    assert f"Z_DIM {c.Z_DIM}" in readout
+    assert "gan-status-info" in status
+    assert dash.controls["share"].value == dash.share_link and f"seed={dash.trainer.seed}" in dash.share_link
+
+
+def test_shown_readout_after_reset_names_the_preset_values(dash):
+    readout, status = changed_then(dash, dash.reset)
+    assert "step_size_D 0.01 · GRADIENT_CLIP 0.2" in readout
+    assert "reset to the 'book' preset" in status
+    assert dash.controls["share"].value == f"?recipe=book&seed=0&chunk={CHUNK}"
+
+
+def test_shown_readout_follows_every_setting(dash):
+    dash.controls["step_size_G"].value = 0.0316
+    assert "step_size_G 0.0316" in dash.readout_widget.value
+    assert "step_size_G=0.0316" in dash.controls["share"].value
+    dash.controls["g_loss"].value = "saturating"
+    assert "g_loss saturating" in dash.readout_widget.value
+    dash.controls["lr_decay"].value = "linear"
+    dash.controls["ema"].value = True
+    assert "lr_decay linear · ema 0.999" in dash.readout_widget.value
+    assert dash.trainer.config.ema == 0.999 and dash.trainer.config.lr_decay == "linear"
+    dash.controls["ema"].value = False
+    assert dash.trainer.config.ema is None
+    dash.controls["step_size_D"].value = 0
+    assert "refused step_size_D" in dash.status_widget.value and "gan-status-error" in dash.status_widget.value
+
+
+# ------------------------------------------------------------------ GAN Lab's controls
+def test_learn_control_freezes_one_player(dash):
+    dash.step()
+    g = dash.trainer.G.theta.copy()
+    dash.controls["learn"].value = "D only"
+    assert "learn D only" in dash.readout_widget.value and "only D learns" in dash.status_text
+    dash.step()
+    np.testing.assert_array_equal(dash.trainer.G.theta, g)
+    assert "last frame: step_size_G frozen" in dash.readout_text
+    assert "step_size_G 0.01" in dash.readout_text                 # the reader's value, kept
+    assert "learn=D+only" in dash.share_link
+    dash.controls["learn"].value = "G only"
+    d = dash.trainer.D.theta.copy()
+    dash.step()
+    np.testing.assert_array_equal(dash.trainer.D.theta, d)
+    assert not np.array_equal(dash.trainer.G.theta, g)
+
+
+def test_chunk_down_to_one_iteration_and_slow_motion(dash):
+    assert 1 in dash.controls["chunk"].options
+    dash.controls["chunk"].value = 1
+    dash.step()
+    assert dash.trainer.iteration == 1 and "1 iterations per frame" in dash.readout_text
+    dash.controls["speed"].value = "slow motion"
+    assert dash.controls["play"].interval == 400
+    assert "speed=slow+motion" in dash.share_link and "chunk=1" in dash.share_link
+
+
+def test_each_erratum_checkbox_acts_on_the_next_step(dash):
+    for name in gan_core.errata.ERRATA:
+        assert isinstance(dash.controls[f"errata_{name}"], ipywidgets.Checkbox)
+    dash.step()
+    dash.controls["errata_D_ascends"].value = True
+    assert dash.trainer.config.errata == ("D_ascends",)
+    assert "chapter's errors on: D_ascends" in dash.readout_widget.value
+    assert "errata=D_ascends" in dash.share_link
+    before = dash.trainer.iteration
+    dash.step()
+    ref = gan_core.Trainer(recipe="book", seed=0).train(before)
+    ref.set(errata=("D_ascends",)).train(CHUNK)
+    np.testing.assert_array_equal(dash.trainer.D.theta, ref.D.theta)
+    dash.controls["errata_D_ascends"].value = False
+    assert dash.trainer.config.errata == ()
+
+
+def test_chapter_preset_ticks_every_erratum_box(dash):
+    dash.controls["recipe"].value = "chapter"
+    assert dash.trainer.config.errata == gan_core.errata.ERRATA
+    assert all(dash.controls[f"errata_{e}"].value for e in gan_core.errata.ERRATA)
+    assert dash.trainer.iteration == 0
+    dash.set(chunk=500)
+    dash.step()
+    dash.step()
+    h = dash.trainer.history
+    assert h["D_real"].mean() < h["D_fake"].mean()             # the sign errors swap D(real) and D(fake)
+
+
+# ------------------------------------------------------------------ classroom links
+def test_from_link_presets_hides_and_locks():
+    d = Dashboard.from_link("?recipe=book&seed=3&step_size_D=0.05&hide=WEIGHT_CLIP,GRADIENT_CLIP&lock=seed",
+                            chunk=CHUNK, quality_samples=50, n_show=10, dpi=40)
+    assert d.trainer.seed == 3 and d.trainer.config.step_size_D == 0.05
+    assert d.controls["step_size_D"].value == 0.05
+    for name in ("WEIGHT_CLIP", "WEIGHT_CLIP_on", "GRADIENT_CLIP", "GRADIENT_CLIP_on"):
+        assert d.controls[name].layout.display == "none"
+    assert d.controls["seed"].disabled and d.controls["step_size_G"].layout.display != "none"
+    assert d.status_kind == "info"
+    assert d.share_link == "?recipe=book&seed=3&step_size_D=0.05&chunk=40&hide=WEIGHT_CLIP,GRADIENT_CLIP&lock=seed"
+    d.reset()
+    assert d.controls["seed"].disabled                          # a lock survives Reset
+
+
+def test_bad_link_values_are_refused_visibly_and_defaults_kept():
+    d = Dashboard.from_link("?step_size_D=abc&seed=-4&recipe=fancy&hide=nothing&step_size_G=0.02",
+                            quality_samples=50, n_show=10, dpi=40)
+    assert d.trainer.config.step_size_D == 0.01 and d.trainer.seed == 0 and d.run.recipe == "book"
+    assert d.trainer.config.step_size_G == 0.02                # the good part is taken
+    assert d.status_kind == "error"
+    for word in ("step_size_D", "seed", "recipe", "hide"):
+        assert word in d.status_text
+    assert "gan-status-error" in d.status_widget.value
+
+
+def test_link_of_errata_and_learn():
+    d = Dashboard.from_link("errata=all&learn=G+only", quality_samples=50, n_show=10, dpi=40)
+    assert d.trainer.config.errata == gan_core.errata.ERRATA and d.run.learn == "G only"
+    assert d.controls["learn"].value == "G only" and d.controls["errata_dTanh"].value
+
+
+def test_share_field_cannot_be_edited_away(dash):
+    dash.controls["share"].value = "something else"
+    assert dash.controls["share"].value == dash.share_link
+
+
+def test_the_page_explains_why_dots_and_map_differ(dash):
+    assert "ideal sines" in dash.note.value and "notebook 05" in dash.note.value

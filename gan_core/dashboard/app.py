@@ -1,0 +1,427 @@
+"""The dashboard app: wires the live run, the controls, the picture and the readout.
+
+``Dashboard(recipe="book", seed=0, **presets)`` in a notebook, or
+``Dashboard.from_link(query_string)`` in the Voila app (``apps/dashboard.ipynb``),
+which reads its page's query string. Every action (a control, Play, Step,
+Reset, code) goes through the same path: the :class:`LiveRun` answers with a
+verdict, the status line shows it, the controls show the run's settings, and
+the readout, the share link and (after a restart or a frame) the picture are
+refreshed.
+
+How it stays responsive. Training runs in *frames* of ``chunk`` iterations. The
+Play button is an ``ipywidgets.Play`` whose value the browser increments every
+``speed`` interval; each increment asks the kernel for one frame, and between
+frames the kernel is idle, so a slider change is handled at once and the very
+next training step uses it. (The front end keeps at most one update per widget
+in flight, so ticks that arrive during a frame merge.) This works the same in
+JupyterLab and in Voila; nothing runs in a background thread.
+
+Static readers. The dashboard displays itself as the widget *and* a PNG of its
+current frame in one output; a page that cannot run widgets (GitHub, nbviewer)
+shows the PNG. ``dash.step()`` called from a notebook cell updates that stored
+picture, so an executed notebook keeps a picture of a trained frame.
+"""
+import time
+
+import numpy as np
+
+from ..errata import ERRATA
+from .controls import build_controls, expand, layout, show_settings
+from .figure import DashboardFigure
+from .live_run import EMA_DEFAULT, LiveRun, Verdict, parse_seed
+from .readout import WHY_DOTS_DIFFER, rate_text, readout_html, readout_lines, status_html, summary
+from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, LIVE_SLIDERS, MENUS, SETTABLE, SPEEDS, VIEW_SETTINGS,
+                       check_view_setting, make_link, parse_link, preset_config)
+
+
+class Dashboard:
+    """Live GAN training with GAN Lab's controls; see ``gan_core.dashboard`` for every control.
+
+    Parameters
+    ----------
+    recipe : ``"book"``, ``"recommended"`` or ``"chapter"`` (book with every erratum on),
+        the preset loaded at start and by Reset.
+    seed : integer >= 0, the run's seed.
+    chunk : iterations per frame (default 300). speed : ``"full"``, ``"slow motion"`` or
+        ``"very slow"``. learn : ``"both"``, ``"D only"`` or ``"G only"``.
+    hide, lock : control names (see ``settings.CONTROL_NAMES``) to remove, or to show disabled.
+    quality_every, quality_samples : measure quality every this many frames, on this many samples.
+    n_show : generated and real samples drawn. width, height, dpi : the picture's size.
+    history_limit : the trainer's history keeps at most this many rows.
+    **settings : hyperparameters changed from the preset, e.g. ``step_size_D=0.05``
+        (Reset goes back to the plain preset). Bad values raise ``ValueError`` naming them.
+    """
+
+    def __init__(self, recipe="book", seed=0, *, chunk=300, speed="full", learn="both", hide=(), lock=(),
+                 quality_every=10, quality_samples=200, n_show=50, width=12.0, height=6.2, dpi=80,
+                 history_limit=200_000, **settings):
+        preset_config(recipe)
+        chunk, speed, learn = (check_view_setting(n, v) for n, v in (("chunk", chunk), ("speed", speed),
+                                                                     ("learn", learn)))
+        unknown = [n for n in tuple(hide) + tuple(lock) if n not in CONTROL_NAMES]
+        if unknown:
+            raise ValueError(f"hide and lock may name {', '.join(CONTROL_NAMES)}; unknown: {', '.join(unknown)}")
+        bad = [n for n in settings if n not in SETTABLE]
+        if bad:
+            raise ValueError(f"unknown setting(s) {', '.join(bad)}; settable: {', '.join(SETTABLE)}")
+        self.run = LiveRun(recipe, seed, quality_every=quality_every, quality_samples=quality_samples,
+                           n_show=n_show, history_limit=history_limit, **settings)
+        self.run.apply("learn", learn)
+        self.hidden, self.locked = tuple(hide), tuple(lock)
+        self._quiet = 0
+        self._status = ("", "info")
+        self._display = None
+        self._frame_log = []                       # (time, iterations) of the last frames
+        self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
+        c = self.run.config
+        self.controls = build_controls(c, recipe, self.run.trainer.seed, chunk, speed, learn)
+        from ipywidgets import HTML, Image, Layout
+
+        self.readout_widget = HTML(layout=Layout(margin="4px 0 0 6px"))
+        self.status_widget = HTML(layout=Layout(margin="0 0 0 6px", min_height="22px"))
+        self.image = Image(format="jpeg", layout=Layout(width="100%", max_width="1100px"))
+        self.note = HTML(f"<div style='color:#555;font-size:12px;max-width:1080px'>{WHY_DOTS_DIFFER}</div>")
+        self.widget, self.rows = layout(self.controls, self.readout_widget, self.status_widget, self.image,
+                                        self.note)
+        self.fig = DashboardFigure(self.run.real_show, self.run.band, self.run.quality_samples, width, height, dpi)
+        self.figure = self.fig.figure
+        self._apply_hide_lock()
+        self._wire()
+        self._redraw()
+        self._message(f"{recipe!r} preset, seed {self.run.trainer.seed}: press Play (or Step) to train", "info")
+        self._refresh()
+
+    @classmethod
+    def from_link(cls, query, **defaults):
+        """A dashboard set up by a page's query string (``"?recipe=book&seed=3&hide=WEIGHT_CLIP"``).
+
+        ``defaults`` are keyword arguments of ``Dashboard`` the link may override. A bad
+        part of the link is refused with a visible message and its default is kept.
+        """
+        link = parse_link(query)
+        kwargs = dict(defaults)
+        if link.recipe is not None:
+            kwargs["recipe"] = link.recipe
+        if link.seed is not None:
+            kwargs["seed"] = link.seed
+        kwargs.update(link.settings)
+        kwargs["hide"] = tuple(kwargs.get("hide", ())) + link.hide
+        kwargs["lock"] = tuple(kwargs.get("lock", ())) + link.lock
+        problems = list(link.problems)
+        try:
+            dash = cls(**kwargs)
+        except ValueError as e:       # a combination the trainer refuses (each value alone was fine)
+            problems.append(f"link refused ({e}); the defaults are used")
+            dash = cls(**defaults)
+        if problems:
+            dash._message(" · ".join(problems), "error")
+            dash._refresh()
+        return dash
+
+    # ------------------------------------------------------------------ wiring
+    def _wire(self):
+        ctl = self.controls
+        ctl["play"].observe(self._on_play, names="value")
+        ctl["step"].on_click(lambda _b: self._frame())
+        ctl["reset"].on_click(lambda _b: self.reset())
+        ctl["chunk"].observe(lambda _c: self._refresh(), names="value")
+        ctl["speed"].observe(self._on_speed, names="value")
+        ctl["share"].observe(self._on_share, names="value")
+        for name in LIVE_SLIDERS:
+            ctl[name].refuse = lambda value, name=name: self._refusal(name, value)
+            ctl[name].observe(lambda change, name=name: self._on_slider(name, change), names="value")
+        for name in CLIPS:
+            ctl[name + "_on"].observe(lambda change, name=name: self._on_clip_switch(name, change), names="value")
+        for name in ("batch_size", "recipe", "seed", "learn") + tuple(MENUS) + ARCH_CONTROLS:
+            ctl[name].observe(lambda change, name=name: self._on_setting(name, change["new"]), names="value")
+        ctl["ema"].observe(self._on_ema, names="value")
+        for e in ERRATA:
+            ctl[f"errata_{e}"].observe(self._on_errata, names="value")
+
+    def _apply_hide_lock(self):
+        for name in expand(self.hidden):
+            self.controls[name].layout.display = "none"
+        if "errata" in self.hidden:
+            self.rows["errata"].layout.display = "none"
+        for name in expand(self.locked):
+            self.controls[name].disabled = True
+
+    def _on_play(self, change):
+        # A tick raises the value by one; the stop button sends it back to 0 (a pause).
+        if self._quiet or change["new"] <= change["old"] or not self.controls["play"].playing:
+            return
+        self._frame()
+
+    def _on_speed(self, change):
+        self.controls["play"].interval = SPEEDS[change["new"]]
+        self._message(f"speed {change['new']}: a frame every {SPEEDS[change['new']]} ms at most", "info")
+        self._refresh()
+
+    def _on_share(self, change):
+        if not self._quiet and change["new"] != self.share_link:
+            self._quietly(lambda: setattr(self.controls["share"], "value", self.share_link))
+
+    def _refusal(self, name, value):
+        """Why ``value`` cannot go on slider ``name`` (shown in the status line), or None if it can."""
+        if self._quiet:
+            return None
+        ctl = self.controls[name]
+        try:
+            if value is None:
+                raise ValueError(f"{name} must be a number (switch the clip off with its 'on' box)")
+            from ..config import check_value
+            v = check_value(name, value)
+            lo, hi = 10.0 ** ctl.min, 10.0 ** ctl.max
+            if not lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9):
+                raise ValueError(f"{name} must be within this slider's range [{lo:g}, {hi:g}], got {value!r}")
+        except (ValueError, TypeError) as e:
+            from .settings import format_value
+            self._message(f"refused {name} = {value!r}: {e}. Keeping {name} = "
+                          f"{format_value(self.run.setting(name))}.", "error")
+            self._refresh()
+            return str(e)
+        return None
+
+    def _on_slider(self, name, change):
+        if self._quiet:
+            return
+        now = self.run.setting(name)
+        if isinstance(now, float) and np.isclose(change["new"], now, rtol=1e-9, atol=0):
+            return  # the browser drew the slider and sent back the same value, up to rounding
+        if name in CLIPS and not self.controls[name + "_on"].value:
+            from .settings import format_value
+            self._message(f"{name} slider at {format_value(change['new'])}; the clip is switched off: tick 'on' "
+                          f"to use it", "info")
+            self._refresh()
+            return
+        self._after(self.run.apply(name, float(change["new"])))
+
+    def _on_clip_switch(self, name, change):
+        if not self._quiet:
+            self._after(self.run.apply(name, float(self.controls[name].value) if change["new"] else None))
+
+    def _on_ema(self, change):
+        if not self._quiet:
+            preset = preset_config(self.run.recipe).ema
+            self._after(self.run.apply("ema", (preset or EMA_DEFAULT) if change["new"] else None))
+
+    def _on_errata(self, _change):
+        if not self._quiet:
+            self._after(self.run.apply("errata", tuple(e for e in ERRATA if self.controls[f"errata_{e}"].value)))
+
+    def _on_setting(self, name, value):
+        if not self._quiet:
+            self._after(self.run.apply(name, value))
+
+    # ---------------------------------------------------------------- actions
+    def _after(self, verdict):
+        """Show a verdict: the status line, the controls (back to the run's settings if refused),
+        the readout and share link, and the picture after a restart."""
+        self._message(verdict.message, "error" if verdict.kind == "refused" else "info")
+        self._show_settings()
+        if verdict.kind == "restarted":
+            self._frame_log = []
+            self.fig.new_run()
+            self._redraw()
+        self._refresh()
+        return verdict.ok
+
+    def _show_settings(self):
+        run = self.run
+        locked = expand(self.locked)
+        self._quietly(lambda: show_settings(self.controls, run.config, run.recipe, run.trainer.seed, run.learn,
+                                            locked))
+
+    def _quietly(self, fn):
+        self._quiet += 1
+        try:
+            fn()
+        finally:
+            self._quiet -= 1
+
+    def set(self, **changes):
+        """Change settings from code, as if the reader moved the controls: ``dash.set(step_size_D=0.1)``,
+        ``dash.set(GRADIENT_CLIP=None)`` (a clip off), ``dash.set(errata="all")``, ``dash.set(Z_DIM=3)``
+        (restarts), ``dash.set(chunk=1)``. Returns True if every value was taken; a refused value
+        leaves everything as it was and the status line says why."""
+        ok = True
+        for name, value in changes.items():
+            if name not in SETTABLE:
+                raise ValueError(f"unknown control {name!r}; settable: {', '.join(SETTABLE)}")
+            ok = self._set_one(name, value) and ok
+        return ok
+
+    def _set_one(self, name, value):
+        if name in VIEW_SETTINGS and name != "learn":
+            try:
+                value = check_view_setting(name, value)
+            except ValueError as e:
+                return self._after(Verdict("refused", f"refused {name} = {value!r}: {e}"))
+            ctl = self.controls[name]
+            if name == "chunk" and value not in ctl.options:
+                self._quietly(lambda: setattr(ctl, "options", tuple(sorted(set(ctl.options) | {value}))))
+            ctl.value = value
+            return True
+        if name in LIVE_SLIDERS and value is not None and self._refusal(name, value):
+            return False
+        return self._after(self.run.apply(name, value))
+
+    def step(self):
+        """Train one frame (``chunk`` iterations) and redraw: the Step button. Called from a notebook
+        cell, it also updates the dashboard's stored picture (for static readers)."""
+        ok = self._frame()
+        if self._display is not None:
+            self._display[0].update(self._bundle(self._display[1]), raw=True)
+        return ok
+
+    def reset(self):
+        """The Reset button: the preset's settings on every control, a new run from iteration 0."""
+        return self._after(self.run.reset())
+
+    @property
+    def chunk(self):
+        """Iterations per frame (the ``chunk`` control)."""
+        return int(self.controls["chunk"].value)
+
+    def _frame(self):
+        """One frame: train a chunk, draw it, refresh the words. False if training stopped."""
+        t0 = time.perf_counter()
+        done, stop = self.run.train_frame(self.chunk)
+        t1 = time.perf_counter()
+        if stop == "ITER_NUM":
+            c = self.run.trainer.config
+            was_playing = self._pause()
+            extra = (" Its step sizes have decayed to 0 (lr_decay='linear'), so G and D no longer change"
+                     + (" and further iterations only pull the weight average that draws the samples (ema) "
+                        "towards G's last weights" if c.ema is not None else "") + "."
+                     if c.lr_decay == "linear" else " Press Play or Step to go on.")
+            self._message(f"reached ITER_NUM = {c.ITER_NUM}, the recipe's run length"
+                          f"{': paused.' if was_playing else '.'}{extra}", "info")
+        elif stop is not None:
+            self._pause()
+            self._message(f"{stop}. Press Reset (or lower the step sizes and change the seed).", "error")
+        t2 = self._redraw()
+        t3 = time.perf_counter()
+        tm = self.timings
+        for key, v in (("train_ms", t1 - t0), ("view_ms", t2 - t1), ("draw_ms", t3 - t2), ("frame_ms", t3 - t0)):
+            tm[key].append(1e3 * v)
+            del tm[key][:-200]
+        self._frame_log.append((t3, done))
+        del self._frame_log[:-11]
+        self._refresh()
+        return stop is None
+
+    def _pause(self):
+        play = self.controls["play"]
+        was = play.playing
+        if was:
+            play.playing = False
+        return was
+
+    def _redraw(self):
+        """Draw the run into the picture; returns the time the view was ready (for the timings)."""
+        view = self.run.view()
+        t = time.perf_counter()
+        self.image.value = self.fig.render(view)
+        return t
+
+    # ------------------------------------------------------------------ words
+    def _message(self, text, kind="info"):
+        self._status = (text, kind)
+        self.status_widget.value = status_html(text, kind)
+
+    def _refresh(self):
+        """Put the readout, the status line and the share link on their widgets."""
+        self.readout_widget.value = readout_html(self._readout_lines())
+        link = self.share_link
+        if self.controls["share"].value != link:
+            self._quietly(lambda: setattr(self.controls["share"], "value", link))
+
+    def _readout_lines(self):
+        tm = self.timings["frame_ms"][-10:]
+        rate = rate_text(self.frames_per_second, self.iterations_per_second, float(np.mean(tm)) if tm else 0.0)
+        return readout_lines(self.run, self.chunk, rate)
+
+    @property
+    def trainer(self):
+        """The :class:`gan_core.Trainer` of the run (a new one after a preset change or Reset)."""
+        return self.run.trainer
+
+    @property
+    def frame_count(self):
+        """Frames trained in this run."""
+        return self.run.frame_count
+
+    @property
+    def png(self):
+        """The current picture as PNG bytes."""
+        return self.fig.png()
+
+    @property
+    def status_text(self):
+        """The status line as plain text (the last change, restart, or why a value was refused)."""
+        return self._status[0]
+
+    @property
+    def status_kind(self):
+        """``"error"`` if the last status message refused something or reports a failure, else ``"info"``."""
+        return self._status[1]
+
+    @property
+    def readout_text(self):
+        """The readout as plain text: ``iteration N ...``, the next step's settings, the errata, the last frame."""
+        return "\n".join(self._readout_lines())
+
+    @property
+    def frames_per_second(self):
+        """Frames per second over the last 10 frames (0 before two frames)."""
+        log = self._frame_log
+        return (len(log) - 1) / (log[-1][0] - log[0][0]) if len(log) >= 2 and log[-1][0] > log[0][0] else 0.0
+
+    @property
+    def iterations_per_second(self):
+        """Iterations trained per second over the last 10 frames (0 before two frames)."""
+        log = self._frame_log
+        if len(log) < 2 or log[-1][0] <= log[0][0]:
+            return 0.0
+        return sum(n for _, n in log[1:]) / (log[-1][0] - log[0][0])
+
+    @property
+    def share_link(self):
+        """The query string of the current settings (the ``share`` field): the app opened with it
+        (``make dashboard``, then ``http://127.0.0.1:8866/`` + this) starts with these settings."""
+        view = {}
+        if self.chunk != 300:
+            view["chunk"] = self.chunk
+        if self.run.learn != "both":
+            view["learn"] = self.run.learn
+        if self.controls["speed"].value != "full":
+            view["speed"] = self.controls["speed"].value
+        return make_link(self.run.recipe, self.run.trainer.seed, self.run.config, view, self.hidden, self.locked)
+
+    def summary(self, digits=3):
+        """A few rounded figures of the run so far (for printing in checked notebook cells)."""
+        return summary(self.run, digits)
+
+    # ---------------------------------------------------------------- display
+    def _bundle(self, text):
+        bundle = self.widget._repr_mimebundle_()
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        bundle["image/png"] = self.png
+        bundle["text/plain"] = text
+        return bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The widget, a PNG of the current frame (for pages that cannot run widgets) and the repr."""
+        return self._bundle(repr(self))
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        text = repr(self)
+        self._display = (display(self._bundle(text), raw=True, display_id=True), text)
+
+    def __repr__(self):
+        return f"Dashboard(recipe={self.run.recipe!r}, seed={self.run.trainer.seed}, iteration={self.run.trainer.iteration})"
