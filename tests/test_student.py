@@ -321,9 +321,10 @@ def test_build_removes_student_notebooks_of_chapters_that_are_gone(tmp_path):
 
 # --- executing notebooks --------------------------------------------------------------------
 
-def execute(nb, cwd, timeout=1200):
+def execute(nb, cwd, timeout=600):
     """Run ``nb`` top to bottom in a kernel of this Python (nbval's --nbval-current-env);
-    returns it with its outputs. Raises nbclient's CellExecutionError on the first failing cell."""
+    returns it with its outputs. Raises nbclient's CellExecutionError on the first failing cell, and
+    CellTimeoutError when a cell runs longer than ``timeout`` seconds. The kernel is shut down after."""
     import ipykernel.kernelspec
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
@@ -335,7 +336,8 @@ def execute(nb, cwd, timeout=1200):
                                           **ipykernel.kernelspec.get_kernel_dict())
 
     km = KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv())
-    NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}}).execute()
+    client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
+    client.execute(cleanup_kc=True)        # a client handed a km keeps its kernel unless told
     return nb
 
 
@@ -413,3 +415,15 @@ def test_the_real_student_edition_runs_top_to_bottom_and_every_check_says_not_ye
         if exercises:
             assert checks >= 1, f"{name} has exercise cells but no check cell"
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_check_assertions_catch_a_correct_or_a_silent_check():
+    def check_cell(text):
+        cell = code("ex.check(f)", tags=["check"], outputs=False)
+        cell.outputs = [new_output("stream", name="stdout", text=text)]
+        return cell
+    good = new_notebook(cells=[check_cell("Not yet: f returned None (write f)\n"), code("x", outputs=True)])
+    assert check_student_notebook(good, "good") == 1
+    for text in ("Correct: f is right\n", "Not yet: a\nCorrect: b\n", "nothing printed\n"):
+        with pytest.raises(AssertionError):
+            check_student_notebook(new_notebook(cells=[check_cell(text)]), "bad")
