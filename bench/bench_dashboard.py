@@ -2,7 +2,7 @@
 
 Run from the repository root:  python bench/bench_dashboard.py [--python-only] [--seconds S]
 
-1. In Python: the dashboard driven directly (``dash.tick()``), book and
+1. In Python: the dashboard driven directly (``dash.step()``), book and
    recommended recipes: milliseconds per frame for training, quality and
    drawing, frames per second, and how long a slider change takes to reach the
    trainer.
@@ -35,24 +35,25 @@ def python_figures(recipe, frames=40, chunk=300):
     t = time.perf_counter()
     dash = Dashboard(recipe=recipe, chunk=chunk)
     built = time.perf_counter() - t
-    dash.tick()                                   # warm up
+    dash.step()                                   # warm up
     for v in dash.timings.values():
         v.clear()
     t = time.perf_counter()
     for _ in range(frames):
-        dash.tick()
+        dash.step()
     wall = time.perf_counter() - t
     tm = dash.timings
     print(f"  {recipe:<12} chunk {chunk}: {frames / wall:5.1f} frames/s, {frames * chunk / wall:7.0f} iterations/s "
           f"(built in {built:.2f} s)")
-    print(f"      per frame, mean ms: train {np.mean(tm['train_ms']):.1f}, draw {np.mean(tm['draw_ms']):.1f}, "
-          f"whole frame {np.mean(tm['frame_ms']):.1f} (max {np.max(tm['frame_ms']):.1f}); quality every "
-          f"{dash.quality_every} frames: {np.mean(tm['quality_ms']):.1f} ms on {dash.quality_samples} samples; "
-          f"background redraws {dash.background_draws}; PNG {len(dash.png) / 1024:.0f} KiB")
+    print(f"      per frame, median ms: train (with quality every {dash.run.quality_every} frames) "
+          f"{np.median(tm['train_ms']):.1f}, view (samples, sine fit, D's scores and heat map) "
+          f"{np.median(tm['view_ms']):.1f}, draw + JPEG {np.median(tm['draw_ms']):.1f}, whole frame "
+          f"{np.median(tm['frame_ms']):.1f} (max {np.max(tm['frame_ms']):.1f}); background redraws "
+          f"{dash.fig.background_draws}; JPEG {len(dash.image.value) / 1024:.0f} KiB")
     lat = []
     for k in range(20):
         t = time.perf_counter()
-        dash.controls["step_size_G"].value = 0.01 * (1.5 if k % 2 else 1 / 1.5)
+        dash.controls["step_size_G"].value = 0.01 * (1.5 if k % 2 else 1 / 1.5) * (1 + k * 1e-3)
         lat.append(time.perf_counter() - t)
     print(f"      slider -> trainer.set + readout in the kernel: median {1e3 * statistics.median(lat):.2f} ms")
 
@@ -128,6 +129,7 @@ def browser_figures(seconds):
               f"{max(r):.0f} ms; -> first frame trained with it on screen: median {statistics.median(f):.0f} ms, "
               f"max {max(f):.0f} ms")
         play.click()
+        print(f"  load average at the end: {os.getloadavg()[0]:.2f}")
 
 
 def main():
@@ -135,8 +137,8 @@ def main():
     ap.add_argument("--python-only", action="store_true")
     ap.add_argument("--seconds", type=float, default=8.0, help="how long Play runs in the browser")
     args = ap.parse_args()
-    print(f"dashboard speed ({os.cpu_count()} CPUs)")
-    print("in Python (dash.tick(), no browser):")
+    print(f"dashboard speed ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start)")
+    print("in Python (dash.step(), no browser):")
     python_figures("book")
     python_figures("recommended", frames=20)
     if not args.python_only:

@@ -25,6 +25,7 @@ CHAPTER = "notebooks/04_training.ipynb"
 NEXT_G = re.compile(r"next step: step_size_G ([0-9.e+-]+)")
 LAST_G = re.compile(r"last frame: step_size_G ([0-9.e+-]+)")
 FRAME = re.compile(r"frame (\d+)")
+RATE = re.compile(r"([0-9.]+) frames/s, ([0-9]+) iterations/s")
 
 
 ALL_CELLS_RUN = """() => {
@@ -44,7 +45,7 @@ def has_dashboard(notebook):
     if not path.exists():
         return False
     nb = nbformat.read(path, as_version=4)
-    return any(c.cell_type == "code" and "Dashboard(" in c.source for c in nb.cells)
+    return any(c.cell_type == "code" and "from gan_core.dashboard import Dashboard" in c.source for c in nb.cells)
 
 
 def _number(pattern, text):
@@ -84,6 +85,9 @@ def exercise(page, dash, shot):
     bh.poll(lambda: img.get_attribute("src") != src0, timeout=10, what="a new picture")
     assert img.screenshot() != pixels0, "the samples picture did not change"
     frames_per_s = ((_number(FRAME, bh.readout(dash)) or 0) - frame0) / (time.monotonic() - t0)
+    rate = bh.poll(lambda: RATE.search(bh.readout(dash)), timeout=10, what="the frame rate in the readout")
+    readout_rate = (float(rate.group(1)), int(rate.group(2)))
+    assert readout_rate[0] > 0 and readout_rate[1] > 0
 
     # A key on step_size_G: the readout shows the new value, the next frames use it.
     g_before = _number(NEXT_G, bh.readout(dash))
@@ -110,7 +114,8 @@ def exercise(page, dash, shot):
         bh.iteration(dash)), timeout=10, what="training to stop after Pause")
     time.sleep(0.5)
     assert bh.iteration(dash) == stopped
-    return {"frames_per_s": frames_per_s, "key_to_readout_s": latency}
+    return {"frames_per_s": frames_per_s, "readout_frames_iterations_per_s": readout_rate,
+            "key_to_readout_s": latency}
 
 
 @pytest.mark.parametrize("notebook", [APP, CHAPTER], ids=["app", "04_training"])
@@ -142,3 +147,81 @@ def test_dashboard_in_jupyterlab(tmp_path):
         dash = wait_for_dashboard(page, timeout=30)
         figures = exercise(page, dash, tmp_path / f"lab-{Path(notebook).stem}.png")
     print(f"jupyterlab {notebook}: {figures}")
+
+
+# ------------------------------------------------------- the app's own features, in Voila
+@pytest.fixture(scope="module")
+def app_url():
+    bh.require_browser()
+    with bh.voila_server(APP) as url:
+        yield url
+
+
+def open_app(page, url, query=""):
+    page.goto(url + query, timeout=180_000)
+    return wait_for_dashboard(page, timeout=60)
+
+
+def test_link_presets_hides_and_locks(app_url, tmp_path):
+    query = "?recipe=book&seed=3&step_size_D=0.05&hide=WEIGHT_CLIP,GRADIENT_CLIP&lock=seed&errata=D_ascends"
+    with bh.chromium_page() as page:
+        dash = open_app(page, app_url, query)
+        text = bh.readout(dash)
+        assert "step_size_D 0.05" in text and "chapter's errors on: D_ascends" in text, text
+        visible = [t for t in dash.locator(".widget-slider label.widget-label").all_inner_texts() if t]
+        shown = [lab for lab, el in zip(visible, dash.locator(".widget-slider").all()) if el.is_visible()]
+        assert "step_size_D" in shown and "WEIGHT_CLIP" not in shown and "GRADIENT_CLIP" not in shown, shown
+        seed_box = dash.locator(".widget-text", has=page.locator("label", has_text=re.compile("^seed$")))
+        assert seed_box.locator("input").is_disabled()
+        share = dash.locator(".widget-text", has=page.locator("label", has_text=re.compile("^share$")))
+        link = share.locator("input").input_value()
+        assert "seed=3" in link and "step_size_D=0.05" in link and "hide=WEIGHT_CLIP,GRADIENT_CLIP" in link
+        assert "errata=D_ascends" in link
+        dash.screenshot(path=str(tmp_path / "link.png"))
+
+
+def test_bad_link_is_refused_visibly(app_url):
+    with bh.chromium_page() as page:
+        dash = open_app(page, app_url, "?step_size_D=abc&seed=-1&recipe=nope")
+        status = dash.locator(".gan-status-error")
+        status.wait_for(state="visible", timeout=30_000)
+        message = status.inner_text()
+        for word in ("step_size_D", "seed", "recipe", "default is kept"):
+            assert word in message, message
+        assert "step_size_D 0.01" in bh.readout(dash)
+        assert "Traceback" not in page.content()
+
+
+def test_learn_errata_switch_and_the_readout_after_reset(app_url):
+    with bh.chromium_page() as page:
+        dash = open_app(page, app_url, "?chunk=200")
+        step = dash.locator("button", has_text="Step")
+        # learn: D only freezes G; the readout says so after the next frame
+        dash.locator(".widget-toggle-buttons button", has_text="D only").click()
+        bh.poll(lambda: "learn D only" in bh.readout(dash), timeout=15, what="learn D only in the readout")
+        it = bh.iteration(dash)
+        step.click()
+        bh.poll(lambda: bh.iteration(dash) == it + 200 and "step_size_G frozen" in bh.readout(dash), timeout=20,
+                what="a frame with G frozen")
+        # an erratum switch: the next step uses it
+        dash.locator(".widget-checkbox", has_text="D_ascends").locator("input").check()
+        bh.poll(lambda: "chapter's errors on: D_ascends" in bh.readout(dash), timeout=15,
+                what="D_ascends in the readout")
+        assert "errata=D_ascends" in dash.locator(".widget-text input").last.input_value()
+        step.click()
+        bh.poll(lambda: bh.iteration(dash) == it + 400, timeout=20, what="a frame with D_ascends")
+        # Reset: the readout shows the new run at once
+        dash.locator("button", has_text="Reset").click()
+        bh.poll(lambda: bh.iteration(dash) == 0, timeout=20, what="iteration 0 after Reset")
+        text = bh.readout(dash)
+        assert "last frame: none yet" in text and "chapter's errors on: none" in text, text
+        assert "reset to the 'book' preset" in dash.locator(".gan-status").inner_text()
+        assert not dash.locator(".widget-checkbox", has_text="D_ascends").locator("input").is_checked()
+
+
+def test_chapter_preset_swaps_d_real_and_d_fake(app_url):
+    with bh.chromium_page() as page:
+        dash = open_app(page, app_url, "?recipe=chapter&chunk=1000")
+        assert "chapter's errors on: dReLU, dTanh, dSigmoid, D_ascends, G_gets_loss_value" in bh.readout(dash)
+        m = re.search(r"D\(real\) ([0-9.]+) · D\(fake\) ([0-9.]+)", bh.readout(dash))
+        assert m and float(m.group(1)) < float(m.group(2)), bh.readout(dash)

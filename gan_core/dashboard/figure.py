@@ -10,13 +10,15 @@ decades on log axes) and never shrink during a run, so the background is
 redrawn only a handful of times per run.
 
 Sending: the frame goes to an ``ipywidgets.Image`` as bytes. JPEG (quality 80)
-was chosen over PNG by measurement on the 960 x 496 frame: encoding took
-~3 ms against ~9 ms for PNG at its fastest level, and the image is 3-4 times
-smaller to send and to decode in the browser. A canvas widget (ipycanvas,
-bqplot, anywidget) would need a package outside the book's dependencies, and
-the blitted picture already leaves the frame's time to training
-(``bench/bench_dashboard.py``). The static picture a notebook stores
-(:meth:`DashboardFigure.png`) is a PNG.
+was chosen over PNG by measurement on the 960 x 496 frame (load average 1.7):
+encoding took 1.9 ms against 17.6 ms for PNG at its fastest level, and the
+image is 60 KiB against 82 KiB. Text was the other cost: each changing label
+took ~4 ms to draw, so the live frame has none (the readout carries the
+numbers); without them a frame draws in ~7 ms. A canvas widget (ipycanvas,
+bqplot, anywidget) would add a package outside the book's dependencies for
+what is left, while training the frame's 300 iterations costs more than
+drawing it (``bench/bench_dashboard.py``). The static picture a notebook
+stores (:meth:`DashboardFigure.png`) is a PNG.
 
 Panels. Top: the generated samples over real ones; D's heat map over the
 (freq, mult) plane of ideal sines with each generated sample's fitted (freq,
