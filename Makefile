@@ -37,7 +37,9 @@ student: $(STAMP)
 	$(PY) scripts/build_student.py
 
 ## The live training dashboard alone, as a Voila app (for a classroom projector).
+## Its address takes presets: http://127.0.0.1:8866/?recipe=book&seed=3&step_size_D=0.05&hide=WEIGHT_CLIP
 dashboard: $(STAMP)
+	@echo "open http://127.0.0.1:$(PORT)/  (presets: ?recipe=book&seed=3&step_size_D=0.05&hide=WEIGHT_CLIP&lock=seed)"
 	$(VENV)/bin/voila apps/dashboard.ipynb --port=$(PORT) --Voila.ip=127.0.0.1
 
 ## Print the benchmark figures quoted in the README.
