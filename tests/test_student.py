@@ -10,8 +10,10 @@ import hashlib
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -335,9 +337,16 @@ def execute(nb, cwd, timeout=600):
             return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
                                           **ipykernel.kernelspec.get_kernel_dict())
 
-    km = KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv())
+    # IPC sockets in a folder of our own: kernels started at the same moment by other processes
+    # over TCP can pick the same ports, and then both wait for ever.
+    sockets = Path(tempfile.mkdtemp(prefix="gan-student-kernel-"))
+    km = KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv(),
+                       transport="ipc", ip=str(sockets / "kernel"))
     client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
-    client.execute(cleanup_kc=True)        # a client handed a km keeps its kernel unless told
+    try:
+        client.execute(cleanup_kc=True)    # a client handed a km keeps its kernel unless told
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return nb
 
 
