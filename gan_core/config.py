@@ -24,6 +24,7 @@ _CHOICES = {
     "optimizer": ("sgd", "adam"),
     "lr_decay": ("none", "linear"),
     "g_loss": ("non_saturating", "saturating"),
+    "learn": ("both", "D", "G"),
 }
 
 
@@ -38,6 +39,9 @@ class Config:
     average of the generator's weights, used for sampling.
     ``errata`` (names from ``gan_core.errata.ERRATA``, or ``"all"``) switches
     on the chapter's gradient errors; the default ``()`` is exact.
+    ``learn`` says which players update: ``"both"``, ``"D"`` (G is frozen) or
+    ``"G"`` (D is frozen); a frozen player takes no step and its optimizer's
+    state stays as it was.
     """
 
     Z_DIM: int = 1
@@ -58,6 +62,7 @@ class Config:
     g_loss: str = "non_saturating"
     leaky_slope: float = 0.2
     errata: tuple = ()
+    learn: str = "both"
 
     def __setattr__(self, name, value):
         if name not in FIELD_NAMES:

@@ -36,6 +36,9 @@ from .mlp import Discriminator, Generator
 from .optim import average_weights, clip_gradient_norms, clip_weights, make_optimizer, step_scale
 from .recipes import get_recipe
 
+#: The clip figures of a player that takes no step (``learn`` freezes it).
+_NO_STEP = (0.0, 0.0, 0)
+
 #: The most iterations one ``train`` call accepts.
 MAX_ITERATIONS = 10**9
 
@@ -176,27 +179,36 @@ class Trainer:
         if errata != self._errata:
             self._apply_errata()
         d_sign = -1.0 if "D_ascends" in errata else 1.0  # the chapter's D climbed its own loss
+        d_learns, g_learns = c.learn != "G", c.learn != "D"
+        if not d_learns:
+            lr_D = 0.0
+        if not g_learns:
+            lr_G = 0.0
 
         # 1. D on real samples, target 1: descend BCE(D(x), 1); dBCE/da = (p - 1) / n
         p_real = D.forward(self._real.take(n))
-        D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
-        nr = self._update(D, self.opt_D, lr_D, gclip, wclip, d_sign)
+        nr = nf = ng = _NO_STEP
+        if d_learns:
+            D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
+            nr = self._update(D, self.opt_D, lr_D, gclip, wclip, d_sign)
 
         # 2. D on fake samples, target 0: descend BCE(D(G(z)), 0); dBCE/da = p / n
         x_fake = G.forward(self._noise.take(n))
         p_fake = D.forward(x_fake)
-        D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
-        nf = self._update(D, self.opt_D, lr_D, gclip, wclip, d_sign)
+        if d_learns:
+            D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
+            nf = self._update(D, self.opt_D, lr_D, gclip, wclip, d_sign)
 
         # 3. G through the (updated, now fixed) D on the same fakes: descend G's loss;
         #    non-saturating dL/da = (p - 1) / n
         p_gen = D.forward(x_fake)
-        dx = D.backward_preactivation(generator_output_grad(p_gen, c.g_loss, errata), param_grads=False)
-        G.backward(dx, input_grad=False)
-        ng = self._update(G, self.opt_G, lr_G, gclip, wclip)
-        if self.G_ema is not None:
-            self.ema_count += 1
-            average_weights(self.G_ema.theta, G.theta, c.ema, self.ema_count)
+        if g_learns:
+            dx = D.backward_preactivation(generator_output_grad(p_gen, c.g_loss, errata), param_grads=False)
+            G.backward(dx, input_grad=False)
+            ng = self._update(G, self.opt_G, lr_G, gclip, wclip)
+            if self.G_ema is not None:
+                self.ema_count += 1
+                average_weights(self.G_ema.theta, G.theta, c.ema, self.ema_count)
 
         d_real, d_fake, d_gen = _mean(p_real), _mean(p_fake), _mean(p_gen)
         loss_real, loss_fake, loss_G = bce(p_real, 1), bce(p_fake, 0), generator_loss(p_gen, c.g_loss)

@@ -59,10 +59,10 @@ def test_learn_d_only_freezes_g_exactly(run):
     run.train_frame(CHUNK)
     np.testing.assert_array_equal(run.trainer.G.theta, g)
     assert not np.array_equal(run.trainer.D.theta, d)
-    assert run.trainer.history["step_size_G"][-1] == FROZEN_STEP
+    assert run.trainer.history["step_size_G"][-1] == FROZEN_STEP == 0.0
     assert run.config.step_size_G == 0.01                   # the reader's value is kept
     assert run.apply("step_size_G", 0.05).ok                 # moved while frozen: kept for later
-    assert run.trainer.config.step_size_G == FROZEN_STEP
+    assert run.trainer.config.learn == "D" and run.trainer.config.step_size_G == 0.05
     run.apply("learn", "G only")
     d = run.trainer.D.theta.copy()
     run.train_frame(CHUNK)

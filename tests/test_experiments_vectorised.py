@@ -109,3 +109,11 @@ def test_vectorised_runs_reproduce_the_chapters_errata():
         tr = gan_core.Trainer(recipe="book", seed=k, errata="all").train(100)
         assert np.max(np.abs(runs.G.run_theta(k) - tr.G.theta)) <= 1e-12
         assert np.max(np.abs(runs.D.run_theta(k) - tr.D.theta)) <= 1e-12
+
+
+def test_vectorised_learn_matches_the_trainer():
+    runs = E.ParallelRuns([{"seed": 0}, {"seed": 1}], recipe="recommended", learn="D").train(40)
+    for k in range(2):
+        tr = gan_core.Trainer(recipe="recommended", seed=k, learn="D").train(40)
+        assert np.array_equal(runs.G.run_theta(k), tr.G.theta)
+        assert np.array_equal(runs.D.run_theta(k), tr.D.theta)

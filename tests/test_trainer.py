@@ -154,3 +154,19 @@ def test_weight_average_is_bias_corrected():
     want = (w[:, None] * np.array(thetas)).sum(axis=0) / w.sum()
     assert np.max(np.abs(t.G_ema.theta - want)) < 1e-14
     assert not np.allclose(t.G_ema.theta, init)
+
+
+@pytest.mark.parametrize("learn", ["D", "G"])
+def test_learn_freezes_one_player_exactly(learn):
+    t = gan_core.Trainer(recipe="recommended", seed=0).train(20)
+    frozen = t.G if learn == "D" else t.D
+    opt = t.opt_G if learn == "D" else t.opt_D
+    before, moments = frozen.theta.copy(), opt.m.copy()
+    other = (t.D if learn == "D" else t.G).theta.copy()
+    t.set(learn=learn).train(30)
+    assert np.array_equal(frozen.theta, before) and np.array_equal(opt.m, moments)
+    assert not np.array_equal((t.D if learn == "D" else t.G).theta, other)
+    col = "step_size_G" if learn == "D" else "step_size_D"
+    assert np.all(t.history[col][-30:] == 0.0)
+    with pytest.raises(ValueError, match="learn must be one of"):
+        t.set(learn="D only")

@@ -9,13 +9,10 @@ says why) or ``restarted`` (a new run: a recipe, seed or architecture change);
 ``view()`` gathers what one picture needs. Nothing here imports a widget or a
 figure, so tests drive it directly.
 
-Who learns (``learn``). ``Trainer`` always updates both players, so the frozen
-player is handed a step size of :data:`FROZEN_STEP` (1e-200) while it rests: every
-update is then far below the last bit of each weight (a weight above 1e-184 in
-size cannot move), so its networks stay exactly as they were, and the other
-player trains against it with its usual step. The step size the reader chose is
-kept (``wanted``) and given back when the player learns again. D's Adam moments
-do go on averaging the gradients it saw while frozen.
+Who learns (``learn``): the dashboard's ``both`` / ``D only`` / ``G only`` is
+the trainer's ``Config.learn`` (``"both"``, ``"D"``, ``"G"``). A frozen player
+takes no step at all: its weights and its optimizer's moments stay exactly as
+they were, and its step size reads 0 in the history while it rests.
 """
 import math
 from typing import NamedTuple
@@ -33,8 +30,10 @@ from .settings import (EMA_DEFAULT, LEARN_MODES, PRESETS, VIEW_SETTINGS, check_v
                        preset_config)
 
 _COL = {name: k for k, name in enumerate(COLUMNS)}
-#: The step size a frozen player is handed (see the module docstring).
-FROZEN_STEP = 1e-200
+#: The step size the history records for a frozen player.
+FROZEN_STEP = 0.0
+#: The dashboard's ``learn`` modes as the trainer's ``Config.learn`` values.
+TRAINER_LEARN = {"both": "both", "D only": "D", "G only": "G"}
 #: The (freq, mult) plane of D's heat map, and the phases its ideal sines are averaged over.
 HEAT_FREQ = np.linspace(0.0, math.pi, 49)[1:]
 HEAT_MULT = np.linspace(0.0, 1.2, 25)
@@ -199,13 +198,8 @@ class LiveRun:
         return Verdict("accepted", f"{name} = {shown} from the next training step on")
 
     def _freeze(self):
-        """Hand the trainer the step sizes ``learn`` asks for (a frozen player gets ``FROZEN_STEP``)."""
-        steps = dict(self.wanted)
-        if self.learn == "D only":
-            steps["step_size_G"] = FROZEN_STEP
-        elif self.learn == "G only":
-            steps["step_size_D"] = FROZEN_STEP
-        self.trainer.set(**steps)
+        """Hand the trainer the step sizes and who learns (``Config.learn``)."""
+        self.trainer.set(**self.wanted, learn=TRAINER_LEARN[self.learn])
 
     # ------------------------------------------------------------ training
     def train_frame(self, n):

@@ -23,7 +23,7 @@ WHY_DOTS_DIFFER = (
 
 
 def _used(value):
-    return "frozen" if value <= 10 * FROZEN_STEP else f"{value:.3g}"
+    return "frozen" if value == FROZEN_STEP else f"{value:.3g}"
 
 
 def rate_text(frames_per_s, iterations_per_s, busy_ms):

@@ -200,27 +200,35 @@ class ParallelRuns:
         x_real, z = self._take(n)
         errata = c.errata
         d_sign = -1.0 if "D_ascends" in errata else 1.0
+        d_learns, g_learns = c.learn != "G", c.learn != "D"
+        no_step = np.zeros(self.k)
         # 1. D on real, target 1
         p_real = D.forward(x_real)
-        D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
-        norm_real = self._update(D, self.opt_D, lr_D, d_sign)
+        norm_real = norm_fake = no_step
+        if d_learns:
+            D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
+            norm_real = self._update(D, self.opt_D, lr_D, d_sign)
         # 2. D on fake, target 0
         x_fake = G.forward(z)
         p_fake = D.forward(x_fake)
-        D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
-        norm_fake = self._update(D, self.opt_D, lr_D, d_sign)
+        if d_learns:
+            D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
+            norm_fake = self._update(D, self.opt_D, lr_D, d_sign)
         self._dnorm.append(0.5 * (norm_real + norm_fake))
         # 3. G through the fixed D, on the same fakes
         p_gen = D.forward(x_fake)
-        dz = generator_output_grad(p_gen, "non_saturating", errata)
-        if self._saturating.any():
-            dz = np.where(self._saturating[:, None, None], generator_output_grad(p_gen, "saturating", errata), dz)
-        dx = D.backward_preactivation(dz, param_grads=False)
-        G.backward(dx, input_grad=False)
-        self._gnorm.append(self._update(G, self.opt_G, lr_G))
-        if self.G_ema is not None:
-            self.ema_count += 1
-            average_weights(self.G_ema, G.theta, c.ema, self.ema_count)
+        if not g_learns:
+            self._gnorm.append(no_step)
+        else:
+            dz = generator_output_grad(p_gen, "non_saturating", errata)
+            if self._saturating.any():
+                dz = np.where(self._saturating[:, None, None], generator_output_grad(p_gen, "saturating", errata), dz)
+            dx = D.backward_preactivation(dz, param_grads=False)
+            G.backward(dx, input_grad=False)
+            self._gnorm.append(self._update(G, self.opt_G, lr_G))
+            if self.G_ema is not None:
+                self.ema_count += 1
+                average_weights(self.G_ema, G.theta, c.ema, self.ema_count)
         self._d_real.append(p_real.mean(axis=(1, 2)))
         self._d_fake.append(p_fake.mean(axis=(1, 2)))
         self.iteration += 1
