@@ -160,7 +160,8 @@ def mmd_figure(curves, floor, ax=None, title="MMD2 to real data over training", 
     """MMD2 over training on a log scale, with the real-vs-real noise floor.
 
     ``curves`` maps a label to ``(iterations, mmd2_values)``; ``floor`` is the
-    dict of :func:`gan_core.metrics.mmd2_floor`. Values at or below zero (the
+    dict of :func:`gan_core.metrics.null_bands` (the band's top is shaded) or of
+    :func:`gan_core.metrics.mmd2_floor` (its largest draw). Values at or below zero (the
     estimate is unbiased, so it can dip below 0) are drawn at the bottom of the axis.
     ``xscale="log"`` spreads out the early iterations (leave out iteration 0 then).
     """
@@ -171,9 +172,14 @@ def mmd_figure(curves, floor, ax=None, title="MMD2 to real data over training", 
     bottom = 1e-5
     for label, (its, vals) in curves.items():
         ax.plot(its, np.maximum(np.asarray(vals, dtype=float), bottom), marker="o", ms=3, label=label)
-    ax.axhspan(bottom, floor["max"], color="tab:green", alpha=0.12, lw=0)
-    ax.axhline(floor["max"], color="tab:green", ls="--", lw=1,
-               label=f"real vs real, largest of {floor['repeats']} draws (n = {floor['n']})")
+    if "mmd2_high" in floor:  # a null_bands dict: shade up to its 97.5th percentile
+        top = floor["mmd2_high"]
+        label = f"real vs real, {floor['percentiles'][1]:g}th percentile of {floor['repeats']} draws (n = {floor['n']})"
+    else:
+        top = floor["max"]
+        label = f"real vs real, largest of {floor['repeats']} draws (n = {floor['n']})"
+    ax.axhspan(bottom, top, color="tab:green", alpha=0.12, lw=0)
+    ax.axhline(top, color="tab:green", ls="--", lw=1, label=label)
     ax.set_yscale("log")
     ax.set_xscale(xscale)
     ax.set_ylim(bottom, 2.0)
@@ -338,6 +344,43 @@ def bars_figure(labels, columns, title=None, refs=None, xlabel=None):
         ax.set_ylim(0, max(1e-12, np.nanmax(vals), refs.get(name, 0)) * 1.18)
         if xlabel:
             ax.set_xlabel(xlabel)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def seed_range_figure(labels, panels, title=None, refs=None, xlabel=None, log=()):
+    """One panel per entry of ``panels`` (panel title -> array of shape
+    ``(len(labels), seeds)``): for each setting a dot per seed, a bar from the
+    smallest to the largest seed (the range) and a tick at the median.
+    ``refs`` (panel title -> value or (low, high)) adds a dashed line or a shaded
+    band, e.g. what real data scores; panels named in ``log`` use a log scale."""
+    plt = _pyplot()
+    refs = refs or {}
+    names = list(panels)
+    fig, axes = plt.subplots(1, len(names), figsize=(min(3.6 * len(names), 13), 3.4), squeeze=False,
+                             constrained_layout=True)
+    x = np.arange(len(labels))
+    for ax, name in zip(axes[0], names):
+        vals = np.asarray(panels[name], dtype=float).reshape(len(labels), -1)
+        lo, hi, med = np.nanmin(vals, axis=1), np.nanmax(vals, axis=1), np.nanmedian(vals, axis=1)
+        ax.vlines(x, lo, hi, color="tab:blue", lw=6, alpha=0.35, label="range over seeds")
+        ax.scatter(np.repeat(x, vals.shape[1]), vals.ravel(), s=10, color="tab:blue", zorder=3, label="one seed")
+        ax.scatter(x, med, marker="_", s=300, color="k", zorder=4, label="median")
+        ref = refs.get(name)
+        if ref is not None:
+            if np.ndim(ref) == 0:
+                ax.axhline(ref, color="tab:green", ls="--", lw=1, label="real data")
+            else:
+                ax.axhspan(ref[0], ref[1], color="tab:green", alpha=0.15, lw=0, label="real vs real band")
+        if name in log:
+            ax.set_yscale("log")
+        ax.set_xticks(x, [str(lab) for lab in labels], fontsize=8, rotation=30 if len(labels) > 5 else 0)
+        ax.set_title(name, fontsize=10)
+        ax.set_ylabel(name.split(" (")[0], fontsize=8)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+    axes[0, 0].legend(fontsize=7, loc="best")
     if title:
         fig.suptitle(title)
     return fig

@@ -18,6 +18,7 @@ import pytest
 import gan_core
 import gan_core.exercises
 from gan_core import games
+from test_exercises_part2 import part2_right_arguments
 
 SECRET = "ECHO-7f3a"  # must never show up in a verdict line
 SECRET_NUMBER = 7.123456789
@@ -114,9 +115,7 @@ def runs():
 
 def _right_arguments(key, runs):
     """The arguments that make the check print ``Correct:`` (all required parameters)."""
-    from gan_core.exercises import experiments, training, visualization
     sig = gan_core.Sigmoid()
-    book = runs["book"]
     right = {
         "intro.check_parameter_counts": (240, 231),
         "intro.check_dimensions": (1, 10, 10, 1),
@@ -133,13 +132,7 @@ def _right_arguments(key, runs):
         "backprop.check_bce_logit_grad": (lambda a, t: (sig(a) - t) / len(a),),
         "backprop.check_clip_by_norm": (_clip_by_norm,),
         "backprop.check_chapter_factor": (lambda p: p * np.log(p),),
-        "training.check_minibatch_loop": (training.solution_train_batches,),
-        "training.check_share_at_clip": (book, np.mean(np.abs(book.D.theta) >= book.config.WEIGHT_CLIP - 1e-12)),
-        "visualization.check_interpolation": (visualization.solution_interpolate,),
-        "visualization.check_collapse_detector": (visualization.solution_collapsed,),
-        "experiments.check_cells_reached": (experiments.solution_cells_reached,),
-        "experiments.check_cells_on_a_line": (10,),
-        "experiments.check_denoiser": (experiments.solution_denoise, runs["recommended"]),
+        **part2_right_arguments(runs),  # notebooks 04-07: tests/test_exercises_part2.py
     }
     return right[key]
 

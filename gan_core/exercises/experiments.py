@@ -1,29 +1,12 @@
-"""Checks for the exercises of notebooks 06 (experiments) and 07 (what GANs can do)."""
+"""Checks for the exercises of notebook 06 (experiments)."""
 import numpy as np
 
-from ..data import SINE_RANGES, sample_sines, sine_signals
+from ..data import sample_sines, sine_signals
 from ..experiments import box_coverage
 from ._verdict import as_array, as_number, as_whole, call, close, describe, guarded, verdict
 
 
 # --------------------------------------------------------------------------- notebook 06
-def solution_cells_reached(samples, cells=4):
-    """Reference solution of exercise 06.1: the share of the ``cells**3`` cells of the
-    real parameter box that hold at least one valid sample."""
-    from ..metrics import fit_sines, valid_mask
-
-    fit = fit_sines(samples)
-    ok = valid_mask(samples, fit=fit)
-    if not ok.any():
-        return 0.0
-    index = np.zeros(int(ok.sum()), dtype=int)
-    for name in ("x0", "freq", "mult"):
-        lo, hi = SINE_RANGES[name]
-        k = np.clip(np.floor((fit[name][ok] - lo) / (hi - lo) * cells), 0, cells - 1).astype(int)
-        index = index * cells + k
-    return len(np.unique(index)) / cells ** 3
-
-
 def _coverage_sets():
     rng = np.random.default_rng(21)
     t = rng.uniform(0, 1, 300)
@@ -57,7 +40,7 @@ def check_cells_reached(cells_reached):
 
 @guarded
 def check_cells_on_a_line(answer, cells=4):
-    """Exercise 06.2: the largest number of cells of a ``cells x cells x cells`` grid that
+    """Exercise 06.3: the largest number of cells of a ``cells x cells x cells`` grid that
     one straight segment can pass through (``3 * (cells - 1) + 1``: it enters a new
     cell only when it crosses one of the ``cells - 1`` inner planes of an axis)."""
     cells_ = as_whole(cells, 1, 10**6)
@@ -74,60 +57,43 @@ def check_cells_on_a_line(answer, cells=4):
     return verdict(False, "cells on a line", "count the inner planes a segment can cross along each axis")
 
 
-# --------------------------------------------------------------------------- notebook 07
-def solution_denoise(trainer, noisy, starts=8, steps=200, step_size=0.05, prior=0.01, seed=0):
-    """Reference solution of exercise 07.1: project each noisy signal onto the
-    generator's outputs. For every row, gradient descent with Adam on ``z`` (from
-    ``starts`` random starting points) minimises ``mean_i (G(z)_i - y_i)^2 + prior ||z||^2``;
-    the best start's ``G(z)`` is returned."""
-    G = trainer.sampler
-    z_dim = trainer.config.Z_DIM
-    y = np.repeat(np.asarray(noisy, dtype=float), starts, axis=0)
-    z = np.random.default_rng(seed).standard_normal((y.shape[0], z_dim))
-    m, v = np.zeros_like(z), np.zeros_like(z)
-    for t in range(1, steps + 1):
-        x = G.forward(z)
-        grad_z = G.backward(2.0 * (x - y) / y.shape[1]) + 2.0 * prior * z
-        m = 0.9 * m + 0.1 * grad_z
-        v = 0.999 * v + 0.001 * grad_z * grad_z
-        z -= step_size * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
-    x = G.forward(z)
-    loss = ((x - y) ** 2).mean(axis=1).reshape(-1, starts)
-    best = np.arange(loss.shape[0]) * starts + loss.argmin(axis=1)
-    return x[best]
+
+def _adam_ratio(g_big, n_big, g_small, n_small, beta1, beta2):
+    """The last step of :class:`gan_core.optim.Adam` on one parameter, divided by the step size."""
+    from ..optim import Adam
+    opt = Adam(1, beta1, beta2)
+    theta = np.zeros(1)
+    for g in [g_big] * n_big + [g_small] * n_small:
+        before = theta.copy()
+        opt.step(theta, np.array([g], dtype=float), 1.0)
+    return float(abs(theta[0] - before[0]))
+
+
+#: (g_big, n_big, g_small, n_small, beta1, beta2) cases of exercise 06.2.
+STEP_RATIO_CASES = [(1.0, 100, 0.01, 200, 0.5, 0.999), (1.0, 100, 0.01, 200, 0.5, 0.9),
+                    (0.3, 300, 0.001, 1, 0.5, 0.999), (2.0, 10, 2.0, 10, 0.9, 0.999),
+                    (5.0, 50, -0.05, 500, 0.5, 0.999)]
 
 
 @guarded
-def check_denoiser(denoise, trainer, noise=0.15, n=16):
-    """Exercise 07.1: ``denoise(trainer, noisy)`` on ``n`` real sines with Gaussian
-    noise of standard deviation ``noise`` must land at least 20% closer (RMSE) to
-    the clean signals than the noisy ones are: ``RMSE(out) <= 0.8 RMSE(noisy)``
-    (``noise`` in (0, 10], ``n`` a whole number in [1, 10000])."""
-    what = "your denoiser removes at least 20% of the noise"
-    x_dim = as_whole(getattr(getattr(trainer, "config", None), "X_DIM", None), 1, 10**6)
-    if x_dim is None or getattr(trainer, "sampler", None) is None:
-        return verdict(False, "pass the run you trained as the second argument",
-                       f"trainer must be a gan_core.Trainer such as run, got {describe(trainer)}")
-    noise_, n_ = as_number(noise), as_whole(n, 1, 10**4)
-    if noise_ is None or not 0 < noise_ <= 10 or n_ is None:
-        return verdict(False, what, "noise must be a number in (0, 10] and n a whole number in [1, 10000]; "
-                                    "leave them out to use 0.15 and 16")
-    noise, n = noise_, n_
-    rng = np.random.default_rng(99)
-    clean = sample_sines(n, rng, x_dim=x_dim)
-    noisy = clean + noise * rng.standard_normal(clean.shape)
-    ok, got = call(denoise, "denoise", trainer, noisy.copy())
-    if not ok:
-        return verdict(False, what, got)
-    out = as_array(got)
-    if out is None:
-        return verdict(False, what, f"return the denoised signals as an array; it returned {describe(got)}")
-    if out.shape != clean.shape:
-        return verdict(False, what, f"expected shape {clean.shape}, got {out.shape}")
-    before = float(np.sqrt(np.mean((noisy - clean) ** 2)))
-    with np.errstate(all="ignore"):
-        after = float(np.sqrt(np.mean((out - clean) ** 2)))
-    if not np.isfinite(after):
-        return verdict(False, what, "your signals hold NaN or inf")
-    return verdict(after <= 0.8 * before, what,
-                   f"RMSE to the clean signals {after:.3f}, the noisy ones' {before:.3f}")
+def check_step_ratio(step_ratio):
+    """Exercise 06.2: ``step_ratio(g_big, n_big, g_small, n_small, beta1, beta2)`` must
+    give the length of Adam's last step over the step size, to a relative 1e-4, in
+    the cases of :data:`STEP_RATIO_CASES` (Adam simulated with ``gan_core.optim.Adam``)."""
+    what = "your step_ratio matches Adam's steps"
+    for case in STEP_RATIO_CASES:
+        ok, out = call(step_ratio, "step_ratio", *case)
+        if not ok:
+            return verdict(False, what, out)
+        got = as_number(out)
+        if got is None:
+            return verdict(False, what, f"return one number (a ratio); it returned {describe(out)}")
+        want = _adam_ratio(*case)
+        if not abs(got - want) <= 1e-4 * max(want, 1e-6):
+            g_big, n_big, g_small, n_small, b1, b2 = case
+            hint = ("remember the bias correction sqrt(1 - beta2**t) / (1 - beta1**t), with t counting every step"
+                    if abs(got) > 0 and np.isfinite(got) else "the ratio is a positive number")
+            return verdict(False, what, f"for {n_big} steps of {g_big} then {n_small} of {g_small} "
+                                        f"(beta1 {b1}, beta2 {b2}) yours is too {'high' if got > want else 'low'}; {hint}")
+    return verdict(True, f"{what}: after 100 gradients of 1, 200 gradients of 0.01 move a parameter by only "
+                         "a few hundredths of the step size, because v still remembers the large ones")

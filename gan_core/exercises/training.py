@@ -7,47 +7,11 @@ from ..mlp import Discriminator, Generator
 from ..optim import clip_gradient_norms, clip_weights
 from ..recipes import book
 from ..trainer import Trainer
-from ._verdict import as_array, as_number, as_whole, call, describe, guarded, off_by, verdict
+from ._verdict import as_array, as_number, as_whole, call, describe, guarded, verdict
 
-#: Rows of real samples and noise that ``solution_train_batches`` draws: a run reads
+#: Rows of real samples and noise in the block the exercise's loop draws from: a run reads
 #: ``iterations * batch_size`` of them.
 N_ROWS = 4096
-
-
-def solution_train_batches(seed, iterations, batch_size):
-    """Reference solution of exercise 1: the book recipe's loop on mini-batches.
-
-    Builds G and D from ``SeedSequence(seed).spawn(5)`` as ``Trainer`` does, takes
-    rows ``t*n .. (t+1)*n`` of one block of 4096 real samples and noise rows at
-    step ``t`` and returns ``(G, D)`` after ``iterations`` steps.
-    """
-    cfg = book()
-    g_seq, d_seq, data_seq, noise_seq, _ = np.random.SeedSequence(seed).spawn(5)
-    G = Generator(cfg.Z_DIM, cfg.G_HIDDEN, cfg.X_DIM, rng=np.random.default_rng(g_seq))
-    D = Discriminator(cfg.X_DIM, cfg.D_HIDDEN, rng=np.random.default_rng(d_seq))
-    real = sample_sines(N_ROWS, np.random.default_rng(data_seq), x_dim=cfg.X_DIM)
-    noise = np.random.default_rng(noise_seq).standard_normal((N_ROWS, cfg.Z_DIM))
-
-    def step(net, size):
-        clip_gradient_norms(net.weight_grad_views, cfg.GRADIENT_CLIP)
-        net.theta -= size * net.grad
-        clip_weights(net.theta, cfg.WEIGHT_CLIP)
-
-    n = batch_size
-    for t in range(iterations):
-        x_real, z = real[t * n:(t + 1) * n], noise[t * n:(t + 1) * n]
-        p = D.forward(x_real)
-        D.backward_preactivation(sigmoid_bce_grad(p, 1.0), input_grad=False)
-        step(D, cfg.step_size_D)
-        x_fake = G.forward(z)
-        p = D.forward(x_fake)
-        D.backward_preactivation(sigmoid_bce_grad(p, 0.0), input_grad=False)
-        step(D, cfg.step_size_D)
-        p = D.forward(x_fake)
-        dx = D.backward_preactivation(generator_logit_grad(p), param_grads=False)
-        G.backward(dx, input_grad=False)
-        step(G, cfg.step_size_G)
-    return G, D
 
 
 def _thetas(out):
@@ -91,26 +55,41 @@ def check_minibatch_loop(train_batches, seed=3, iterations=40, batch_size=8):
     return verdict(gap <= 1e-10, what, f"largest parameter difference {gap:.2e}; {hint}")
 
 
+def _logit(p):
+    return float(np.log(p / (1.0 - p)))
+
+
 @guarded
-def check_share_at_clip(trainer, answer, net="D"):
-    """Exercise 2: the share of ``net``'s parameters at ``+-WEIGHT_CLIP`` (within 1e-12),
-    i.e. ``mean(|theta| >= WEIGHT_CLIP - 1e-12)``, accepted to 5e-4."""
-    if not isinstance(net, str) or net not in ("G", "D"):
-        return verdict(False, "net must be 'G' or 'D'", f"you passed {describe(net)}")
-    config = getattr(trainer, "config", None)
-    theta = as_array(getattr(getattr(trainer, net, None), "theta", None))
-    if config is None or theta is None or not hasattr(config, "WEIGHT_CLIP"):
-        return verdict(False, "pass the run you trained first",
-                       f"trainer must be a gan_core.Trainer such as book_run, got {describe(trainer)}")
-    limit = as_number(config.WEIGHT_CLIP)
-    if limit is None:
-        return verdict(False, "share of parameters at the clip", "this run has no weight clip")
-    expected = float(np.mean(np.abs(theta) >= limit - 1e-12))
-    value = as_number(answer)
-    if value is None:
-        return verdict(False, f"share of {net}'s parameters at the clip",
-                       f"expected one number between 0 and 1, got {describe(answer)}")
-    if abs(value - expected) <= 5e-4:
-        return verdict(True, f"{expected:.1%} of {net}'s parameters sit at the weight clip")
-    return verdict(False, f"share of {net}'s parameters at the clip",
-                   f"{off_by(value, expected)}; count |theta| >= WEIGHT_CLIP - 1e-12 over all of {net}.theta")
+def check_logit_prediction(predicted_logit_change):
+    """Exercise 2: ``predicted_logit_change(D, x, target, step_size)`` must give the
+    first-order change ``-step * (p - t) * ||da/dtheta||^2`` of D's logit after one
+    SGD step (no clips) on ``BCE(D(x), target)``. It is compared, within 3% of
+    the true change, with the step itself taken on copies of four discriminators
+    of the book's shape; ``D`` must be left as it was."""
+    what = "your prediction matches the step D really takes"
+    rng = np.random.default_rng(44)
+    x_all = sample_sines(4, rng)
+    for k, (target, step) in enumerate([(1.0, 0.01), (0.0, 0.01), (1.0, 0.003), (0.0, 0.02)]):
+        D = Discriminator(10, (10, 10), rng=np.random.default_rng(100 + k))
+        x = x_all[k:k + 1].copy()
+        theta0 = D.theta.copy()
+        ok, out = call(predicted_logit_change, "predicted_logit_change", D, x, target, step)
+        if not ok:
+            return verdict(False, what, out)
+        got = as_number(out)
+        if got is None:
+            return verdict(False, what, f"return one number, the change of the logit; it returned {describe(out)}")
+        if not np.array_equal(D.theta, theta0):
+            return verdict(False, what, "your function changed D's parameters: predict the step, do not take it")
+        real = D.copy()
+        p = real.forward(x)
+        before = _logit(p.item())
+        real.backward_preactivation(sigmoid_bce_grad(p, target), input_grad=False)
+        real.theta -= step * real.grad
+        actual = _logit(real.forward(x).item()) - before
+        if not abs(got - actual) <= 0.03 * abs(actual):
+            hint = ("the sign: a step towards target 1 raises the logit" if got * actual < 0 else
+                    "use the squared norm of da/dtheta, the gradient of the logit itself (not of the loss)")
+            return verdict(False, what, f"for target {target:g} and step {step:g} yours is too "
+                                        f"{'high' if got > actual else 'low'}; check {hint}")
+    return verdict(True, f"{what} (within 3% on four discriminators)")

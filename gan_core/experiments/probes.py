@@ -72,3 +72,199 @@ def discriminator_scores(D, x0, freq, mult, x_dim=10):
     return D.forward(signals)[:, 0].reshape(shape).squeeze()
 
 
+
+
+# --------------------------------------------------------------------------- evidence for notebooks 04-07
+def twin_gap(recipe="book", iterations=3000, every=100, nudge=1e-15, seed=0, **overrides):
+    """Train two copies of one run whose generators differ in one weight by ``nudge``
+    and follow the largest ``|difference|`` of G's weights.
+
+    Returns ``(iterations, gaps)``: arrays with the gap at iteration 0 and after
+    every ``every`` iterations up to ``iterations``. A gap that grows by orders of
+    magnitude marks a chaotic run; one that stays near ``nudge`` a stable one.
+    """
+    from ..trainer import Trainer
+    a = Trainer(recipe=recipe, seed=seed, **overrides)
+    b = Trainer(recipe=recipe, seed=seed, **overrides)
+    b.G.theta[min(5, b.G.theta.size - 1)] += nudge
+    its, gaps = [0], [float(np.abs(a.G.theta - b.G.theta).max())]
+    while a.iteration < iterations:
+        n = min(every, iterations - a.iteration)
+        a.train(n)
+        b.train(n)
+        its.append(a.iteration)
+        gaps.append(float(np.abs(a.G.theta - b.G.theta).max()))
+    return np.array(its), np.array(gaps)
+
+
+def update_norms(trainer, iterations):
+    """Train ``trainer`` for ``iterations`` more iterations and record, for every
+    optimizer step, the length ``||theta_after - theta_before||`` of the update.
+
+    D takes two optimizer steps per iteration (on the real, then on the fake
+    batch), G one. Returns ``{"D_real": (iterations,), "D_fake": (iterations,),
+    "G": (iterations,)}``. The optimizers' ``step`` is wrapped only while this runs.
+    """
+    records = {"D": [], "G": []}
+    wrapped = []
+    for name, opt in (("D", trainer.opt_D), ("G", trainer.opt_G)):
+        original = opt.step
+
+        def recording(theta, g, step_size, _original=original, _out=records[name]):
+            before = theta.copy()
+            _original(theta, g, step_size)
+            _out.append(float(np.linalg.norm(theta - before)))
+
+        opt.step = recording
+        wrapped.append(opt)
+    try:
+        trainer.train(iterations)
+    finally:
+        for opt in wrapped:
+            del opt.step  # back to the class's method
+    d = np.array(records["D"]).reshape(-1, 2)
+    return {"D_real": d[:, 0], "D_fake": d[:, 1], "G": np.array(records["G"])}
+
+
+def adam_step_ratio(opt):
+    """For every parameter, the length of Adam's next step divided by the step size,
+    if the gradient stayed at zero from now on would not change it much:
+    ``sqrt(1 - b2^t) / (1 - b1^t) * |m| / (sqrt(v) + eps)`` from the optimizer's
+    current moments. About 1 where recent gradients kept one sign and one size;
+    far below 1 where ``v`` still remembers gradients much larger than the recent ones."""
+    if opt.t == 0:
+        return np.zeros_like(opt.m)
+    b1, b2 = opt.beta1, opt.beta2
+    return np.sqrt(1 - b2 ** opt.t) / (1 - b1 ** opt.t) * np.abs(opt.m) / (np.sqrt(opt.v) + opt.eps)
+
+
+def box_cell_distance(samples, cells=4, fit=None):
+    """Total variation distance between how ``samples`` spread over the ``cells**3``
+    cells of the real parameter box and the uniform spread of the real distribution.
+
+    Every sample counts: the invalid ones (not a clean sine inside the ranges)
+    form one extra "outside" bin that real data never fills. 0 means the samples
+    fill every cell equally; 1 means they all lie outside. Unlike the share of cells
+    reached, this sees how the samples are distributed, not only where they land.
+    Finite samples of real data score above 0 (about 0.14 at n = 500).
+    """
+    from ..data import SINE_RANGES
+    from ..metrics import fit_sines, valid_mask
+    fit = fit_sines(samples) if fit is None else fit
+    ok = valid_mask(samples, fit=fit)
+    n = len(ok)
+    index = np.zeros(int(ok.sum()), dtype=np.intp)
+    for name in ("x0", "freq", "mult"):
+        lo, hi = SINE_RANGES[name]
+        k = np.clip(np.floor((fit[name][ok] - lo) / (hi - lo) * cells), 0, cells - 1).astype(np.intp)
+        index = index * cells + k
+    counts = np.bincount(index, minlength=cells ** 3) / n
+    outside = 1.0 - ok.mean()
+    return float(0.5 * (np.abs(counts - 1.0 / cells ** 3).sum() + outside))
+
+
+def masked_sine_fit(y, known, freq_range=(0.0, np.pi), grid=2001):
+    """The least-squares sine fit to the known points of each row, evaluated at every point.
+
+    For each row of ``y`` (shape ``(n, X_DIM)``) and its boolean mask ``known``,
+    fits ``a sin(f i) + b cos(f i)`` (any phase and amplitude) to the known points,
+    for each of ``grid`` frequencies ``f`` in ``freq_range``, keeps the frequency
+    with the smallest squared error, and returns the fitted signals at all points:
+    the honest baseline for filling in points of a signal known to be a sine.
+    """
+    y = np.asarray(y, dtype=float)
+    known = np.broadcast_to(np.asarray(known, dtype=bool), y.shape)
+    i = np.arange(y.shape[1])
+    lo, hi = freq_range
+    freqs = np.linspace(lo, hi, grid + 2)[1:-1]
+    S, C = np.sin(np.outer(freqs, i)), np.cos(np.outer(freqs, i))        # (F, X)
+    out = np.empty_like(y)
+    for r in range(len(y)):
+        m = known[r]
+        A = np.stack([S[:, m], C[:, m]], axis=2)                          # (F, k, 2)
+        gram = A.transpose(0, 2, 1) @ A + 1e-12 * np.eye(2)
+        rhs = A.transpose(0, 2, 1) @ y[r, m]
+        coef = np.linalg.solve(gram, rhs[..., None])[..., 0]              # (F, 2)
+        sse = ((A @ coef[..., None])[..., 0] - y[r, m]) ** 2
+        best = int(np.argmin(sse.sum(axis=1)))
+        out[r] = coef[best, 0] * S[best] + coef[best, 1] * C[best]
+    return out
+
+
+def parallel_samples(runs, n, average=True):
+    """``(K, n, X_DIM)`` samples of a :class:`ParallelRuns`, from the weight average
+    (``average=True``, what ``runs.sample`` does) or from G's current weights: the
+    same trained runs with and without the average, on the same noise."""
+    if average:
+        return runs.sample(n)
+    saved, runs.G_ema = runs.G_ema, None
+    try:
+        return runs.sample(n)
+    finally:
+        runs.G_ema = saved
+
+
+# --------------------------------------------------------------------------- a cache for runs the book retrains
+#: The modules whose code decides what a run computes; a change to any of them invalidates the cache.
+_RUN_SOURCES = ("activations", "config", "data", "errata", "layers", "losses", "mlp", "optim", "recipes", "trainer")
+
+
+def cache_directory():
+    """Where :func:`cached_checkpoints` keeps its files: ``$GAN_BASICS_CACHE`` or ``~/.cache/gan_basics``."""
+    import os
+    return os.environ.get("GAN_BASICS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gan_basics")
+
+
+def _run_key(recipe, seed, at, n, overrides):
+    import hashlib
+    import importlib
+    import json
+    import os
+    from ..recipes import get_recipe
+    digest = hashlib.sha256()
+    config = get_recipe(recipe).replace(**overrides).to_dict()
+    digest.update(json.dumps([recipe, int(seed), [int(a) for a in at], int(n), config], sort_keys=True, default=str).encode())
+    for name in _RUN_SOURCES:
+        module = importlib.import_module(f"gan_core.{name}")
+        with open(os.path.abspath(module.__file__), "rb") as f:
+            digest.update(f.read())
+    digest.update(np.__version__.encode())
+    return f"{recipe}-seed{int(seed)}-{digest.hexdigest()[:16]}"
+
+
+def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=None, **overrides):
+    """``(trainer, checkpoints)``: ``Trainer(recipe=recipe, seed=seed, **overrides)`` trained
+    through :func:`checkpoints` ``at`` the given iterations (default: its ``ITER_NUM``) with
+    ``n`` samples each, computed once and then read back from disk.
+
+    Notebooks 05 and 07 retrain the runs of notebook 04; this lets the second and
+    later notebooks (and later executions) reuse them. The file name holds a hash of
+    the settings, of the code that trains and of NumPy's version, so a change to any of
+    them trains afresh. A loaded run continues exactly (``gan_core.persistence``), with
+    its history. A cache that cannot be written (a read-only home) is skipped silently.
+    """
+    import os
+    from ..persistence import RunFileError, load_run, save_run
+    from ..trainer import Trainer
+    trainer = Trainer(recipe=recipe, seed=seed, **overrides)
+    at = [trainer.config.ITER_NUM] if at is None else [int(a) for a in at]
+    folder = cache_directory() if directory is None else directory
+    base = os.path.join(folder, _run_key(recipe, seed, at, n, overrides))
+    try:
+        loaded = load_run(base + ".npz")
+        with np.load(base + "-checkpoints.npz") as f:
+            cp = {"iterations": f["iterations"], "samples": list(f["samples"])}
+        if loaded.iteration == at[-1] and list(cp["iterations"]) == at:
+            return loaded, cp
+    except (FileNotFoundError, RunFileError, OSError, KeyError, ValueError):
+        pass
+    cp = checkpoints(trainer, at, n=n)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        save_run(trainer, base + ".npz")
+        tmp = base + "-checkpoints.part.npz"
+        np.savez(tmp, iterations=cp["iterations"], samples=np.stack(cp["samples"]))
+        os.replace(tmp, base + "-checkpoints.npz")
+    except OSError:
+        pass
+    return trainer, cp

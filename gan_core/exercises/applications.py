@@ -1,0 +1,41 @@
+"""Checks for the exercises of notebook 07 (what GANs can do)."""
+import numpy as np
+
+from ..data import sample_sines
+from ._verdict import as_array, as_number, as_whole, call, describe, guarded, verdict
+
+
+@guarded
+def check_denoiser(denoise, trainer, noise=0.15, n=16):
+    """Exercise 07.1: ``denoise(trainer, noisy)`` on ``n`` real sines with Gaussian
+    noise of standard deviation ``noise`` must land at least 20% closer (RMSE) to
+    the clean signals than the noisy ones are: ``RMSE(out) <= 0.8 RMSE(noisy)``
+    (``noise`` in (0, 10], ``n`` a whole number in [1, 10000])."""
+    what = "your denoiser removes at least 20% of the noise"
+    x_dim = as_whole(getattr(getattr(trainer, "config", None), "X_DIM", None), 1, 10**6)
+    if x_dim is None or getattr(trainer, "sampler", None) is None:
+        return verdict(False, "pass the run you trained as the second argument",
+                       f"trainer must be a gan_core.Trainer such as run, got {describe(trainer)}")
+    noise_, n_ = as_number(noise), as_whole(n, 1, 10**4)
+    if noise_ is None or not 0 < noise_ <= 10 or n_ is None:
+        return verdict(False, what, "noise must be a number in (0, 10] and n a whole number in [1, 10000]; "
+                                    "leave them out to use 0.15 and 16")
+    noise, n = noise_, n_
+    rng = np.random.default_rng(99)
+    clean = sample_sines(n, rng, x_dim=x_dim)
+    noisy = clean + noise * rng.standard_normal(clean.shape)
+    ok, got = call(denoise, "denoise", trainer, noisy.copy())
+    if not ok:
+        return verdict(False, what, got)
+    out = as_array(got)
+    if out is None:
+        return verdict(False, what, f"return the denoised signals as an array; it returned {describe(got)}")
+    if out.shape != clean.shape:
+        return verdict(False, what, f"expected shape {clean.shape}, got {out.shape}")
+    before = float(np.sqrt(np.mean((noisy - clean) ** 2)))
+    with np.errstate(all="ignore"):
+        after = float(np.sqrt(np.mean((out - clean) ** 2)))
+    if not np.isfinite(after):
+        return verdict(False, what, "your signals hold NaN or inf")
+    return verdict(after <= 0.8 * before, what,
+                   f"RMSE to the clean signals {after:.3f}, the noisy ones' {before:.3f}")
