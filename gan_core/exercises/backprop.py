@@ -4,96 +4,120 @@ Each check prints ``Correct: ...`` or ``Not yet: ...`` and returns a bool.
 """
 import numpy as np
 
-from ..activations import Sigmoid
-from ..losses import sigmoid_bce_grad
+from ..gradcheck import numerical_gradient, relative_error
+from ..mlp import Discriminator
 from ._verdict import as_array, call, call_for_array, close, describe, guarded, verdict
 
 
+def _deep_net(rng, sizes):
+    Ws = [rng.normal(scale=0.8, size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    bs = [rng.normal(scale=0.3, size=b) for b in sizes[1:]]
+    return Ws, bs
+
+
+def _deep_forward(Ws, bs, x):
+    """tanh after every layer but the last, which stays linear."""
+    for i, (W, b) in enumerate(zip(Ws, bs)):
+        x = x @ W + b
+        if i < len(Ws) - 1:
+            x = np.tanh(x)
+    return x
+
+
+def _as_arrays(value, count):
+    """``value`` as a list of ``count`` float arrays, or ``None``."""
+    if not isinstance(value, (list, tuple)) or len(value) != count:
+        return None
+    arrays = [as_array(v) for v in value]
+    return None if any(a is None for a in arrays) else arrays
+
+
 @guarded
-def check_dense_backward(dense_backward):
-    """Check ``dense_backward(x, W, b, dy)`` for the layer ``y = tanh(x W + b)``:
-    it must return ``(dW, db, dx)`` with ``dz = dy * (1 - y**2)``, ``dW = x^T dz``,
-    ``db = dz summed over the batch`` and ``dx = dz W^T``, on a batch of 5."""
+def check_deep_backward(deep_backward):
+    """Check ``deep_backward(Ws, bs, x, dout)`` for a network of any depth with tanh
+    after every layer except the last (linear): it must return ``(dWs, dbs)``, two
+    lists with the gradient of ``sum(output * dout)`` for every weight matrix and bias,
+    compared with central differences on nets of 4 and 5 layers."""
     rng = np.random.default_rng(4)
-    x, W, b, dy = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(5, 4))
-    ok, got = call(dense_backward, "dense_backward", x, W, b, dy)
-    if not ok:
-        return verdict(False, "dense_backward raised an error" if callable(dense_backward) else "pass your function",
-                       got)
-    parts = list(got) if isinstance(got, (tuple, list)) else None
-    if parts is None or len(parts) != 3:
-        return verdict(False, "return three arrays: dW, db, dx", f"it returned {describe(got)}")
-    dW, db, dx = parts
-    y = np.tanh(x @ W + b)
-    dz = dy * (1 - y ** 2)
-    for name, a, e in (("dW", dW, x.T @ dz), ("db", db, dz.sum(axis=0)), ("dx", dx, dz @ W.T)):
-        if not close(a, e, 1e-9):
-            arr = as_array(a)
-            if arr is None:
-                hint = f"it is {describe(a)}, not an array of numbers"
-            elif arr.shape != e.shape:
-                hint = f"shape {arr.shape}, expected {e.shape}"
-            else:
-                hint = "multiply by tanh' = 1 - y**2 first"
-            return verdict(False, f"{name} is wrong", hint)
-    return verdict(True, "dW = x^T dz, db = sum of dz over the batch, dx = dz W^T")
+    for sizes in ((3, 6, 5, 4, 2), (2, 7, 7, 7, 7, 3)):
+        Ws, bs = _deep_net(rng, sizes)
+        x, dout = rng.normal(size=(5, sizes[0])), rng.normal(size=(5, sizes[-1]))
+        ok, got = call(deep_backward, "deep_backward", [W.copy() for W in Ws], [b.copy() for b in bs],
+                       x.copy(), dout.copy())
+        if not ok:
+            return verdict(False, "deep_backward raised an error" if callable(deep_backward) else "pass your function",
+                           got)
+        parts = list(got) if isinstance(got, (tuple, list)) else None
+        if parts is None or len(parts) != 2:
+            return verdict(False, "return two lists: (dWs, dbs)", f"it returned {describe(got)}")
+        n = len(Ws)
+        dWs, dbs = _as_arrays(parts[0], n), _as_arrays(parts[1], n)
+        if dWs is None or dbs is None:
+            return verdict(False, f"dWs and dbs must each hold {n} arrays for a {n}-layer net",
+                           "one gradient per layer, in the order of Ws and bs")
+        loss = lambda: float(np.sum(_deep_forward(Ws, bs, x) * dout))
+        for l in range(n - 1, -1, -1):
+            for name, mine, param in (("dW", dWs[l], Ws[l]), ("db", dbs[l], bs[l])):
+                want = numerical_gradient(loss, param)
+                if mine.shape != want.shape:
+                    return verdict(False, f"{name}[{l}] has the wrong shape",
+                                   f"shape {mine.shape}, expected {want.shape}, the shape of the parameter")
+                if not relative_error(mine, want) < 1e-6:
+                    hint = ("the last layer is linear: start with delta = dout" if l == n - 1 else
+                            "on the way down multiply by tanh' = 1 - y**2 of the layer below")
+                    return verdict(False, f"{name}[{l}] disagrees with finite differences ({len(sizes) - 1} layers)",
+                                   hint)
+    return verdict(True, "your backward pass agrees with finite differences on nets of 4 and 5 layers")
 
 
 @guarded
-def check_bce_logit_grad(logit_grad):
-    """Check ``logit_grad(a, t)``: the gradient of the mean BCE of ``p = sigmoid(a)``
-    against targets ``t`` with respect to the logits ``a`` (shape (N, 1)), which is
-    ``(p - t) / N``."""
-    rng = np.random.default_rng(5)
-    a = rng.normal(scale=3.0, size=(6, 1))
-    t = rng.integers(0, 2, size=(6, 1)).astype(float)
-    bad, got = call_for_array(logit_grad, "logit_grad", a, t)
+def check_saturating_dx(saturating_dx):
+    """Check ``saturating_dx(D, x)``: the gradient of the saturating generator loss
+    ``mean(log(1 - D(x)))`` over a batch of signals ``x`` (shape ``(m, 10)``) with
+    respect to ``x``, for a ``gan_core.Discriminator`` ``D``: ``-p / m`` at D's logit,
+    passed back through D. Compared with central differences; D must be left unchanged."""
+    rng = np.random.default_rng(7)
+    D = Discriminator(seed=12)
+    x = rng.normal(scale=0.5, size=(6, 10))
+    before = D.theta.copy()
+    bad, got = call_for_array(saturating_dx, "saturating_dx", D, x.copy())
     if bad:
         return verdict(False, bad, got)
-    p = Sigmoid()(a)
-    want = sigmoid_bce_grad(p, t)
-    if close(got, want, 1e-9):
-        return verdict(True, "dBCE/da = (p - t) / N")
-    if close(got, p - t, 1e-9):
-        return verdict(False, "almost: the loss is a mean over the batch", "divide by N")
-    return verdict(False, "logit_grad does not match", "chain dBCE/dp with dp/da = p (1 - p)")
+    if not np.array_equal(D.theta, before):
+        return verdict(False, "saturating_dx changed D's parameters", "D only measures here: do not update it")
+    got = as_array(got)
+    probe = x.copy()
+    want = numerical_gradient(lambda: float(np.mean(np.log(1 - D.forward(probe)))), probe)
+    if got.shape != want.shape:
+        return verdict(False, "the gradient must have the shape of x", f"got shape {got.shape}")
+    if relative_error(got, want) < 1e-6:
+        return verdict(True, "the saturating loss enters D's logit as -p / m; this gradient is small where D rejects x")
+    p = D.forward(x)
+    ns = D.backward_preactivation((p - 1) / len(x), param_grads=False)
+    if close(got, ns, 1e-9) or close(got, -ns, 1e-9):
+        return verdict(False, "that is the non-saturating loss", "d log(1 - p)/da = -p, not p - 1")
+    if relative_error(got, want * len(x)) < 1e-6:
+        return verdict(False, "almost: the loss is a mean over the batch", "divide by m")
+    return verdict(False, "saturating_dx does not match", "start at D's logit with -p / m and run D's backward pass")
 
 
 @guarded
-def check_clip_by_norm(clip_by_norm):
-    """Check ``clip_by_norm(g, max_norm)``: return ``g * max_norm / ||g||`` when
-    ``||g|| > max_norm`` and ``g`` unchanged otherwise, without modifying ``g``."""
-    rng = np.random.default_rng(6)
-    for scale in (0.01, 1.0, 10.0):
-        g = scale * rng.normal(size=(4, 3))
-        keep = g.copy()
-        bad, got = call_for_array(clip_by_norm, "clip_by_norm", g, 0.2)
-        if bad:
-            return verdict(False, bad, got)
-        n = np.linalg.norm(keep)
-        want = keep * (0.2 / n) if n > 0.2 else keep
-        if not np.array_equal(g, keep):
-            return verdict(False, "clip_by_norm changed its input", "work on a copy")
-        if not close(got, want, 1e-12):
-            return verdict(False, f"wrong for a gradient of norm {n:.3g}",
-                           "rescale only when the norm exceeds max_norm, keep the direction")
-    return verdict(True, "the direction is kept, the length capped at max_norm")
-
-
-@guarded
-def check_chapter_factor(factor):
-    """Check ``factor(p)``: the number by which the chapter's generator gradient equals
-    the correct one for one sample with ``p = D(G(z))``. The chapter hands ``-log p``
-    where ``dL/dp = -1/p`` belongs, so the factor is ``(-log p) / (-1/p) = p log p``,
-    negative for every p in (0, 1)."""
-    p = np.linspace(0.01, 0.99, 25)
-    bad, got = call_for_array(factor, "factor", p)
+def check_no_aliasing(sigmoid_backward):
+    """Check ``sigmoid_backward(dout, y)``, the fixed version of the notebook's listing:
+    it must return ``dout * y * (1 - y)`` and leave the caller's ``dout`` (and ``y``)
+    unchanged."""
+    rng = np.random.default_rng(8)
+    y = rng.uniform(0.05, 0.95, size=(4, 1))
+    dout = rng.normal(size=(4, 1))
+    keep_dout, keep_y = dout.copy(), y.copy()
+    bad, got = call_for_array(sigmoid_backward, "sigmoid_backward", dout, y)
     if bad:
         return verdict(False, bad, got)
-    want = p * np.log(p)
-    if close(got, want, 1e-9):
-        return verdict(True, f"factor = p log p, between {want.min():.3f} and 0: "
-                             "always the opposite direction, and shorter")
-    if close(got, -want, 1e-9):
-        return verdict(False, "the sign is off", "-log p is positive, -1/p is negative")
-    return verdict(False, "factor does not match", "divide what the chapter passes by what it should pass")
+    if not np.array_equal(dout, keep_dout):
+        return verdict(False, "sigmoid_backward still changes the caller's dout",
+                       "delta = dout makes a second name for the same array: start from a copy")
+    if not np.array_equal(y, keep_y):
+        return verdict(False, "sigmoid_backward changes y", "compute the slope into a new array")
+    if not close(got, keep_dout * keep_y * (1 - keep_y), 1e-12):
+        return verdict(False, "the returned gradient is wrong", "it is dout * y * (1 - y)")
+    return verdict(True, "the gradient is right and the caller's arrays are untouched")
