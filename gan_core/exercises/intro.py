@@ -4,32 +4,42 @@ Each check prints ``Correct: ...`` or ``Not yet: ...`` and returns a bool.
 """
 import numpy as np
 
-from ..data import sine_signals
-from ..mlp import Discriminator, Generator
-from ._verdict import as_array, as_number, call, close, describe, guarded, verdict
+from ..data import SINE_RANGES, sine_signals
+from ..metrics import fit_sines
+from ._verdict import as_array, as_number, call, call_for_array, close, describe, guarded, verdict
+
+#: Layer sizes the parameter-count check tries: the chapter's G and D, the
+#: recommended G and D, and two shapes a reader has not seen.
+COUNT_CASES = ((1, 10, 10, 10), (10, 10, 10, 1), (5, 32, 32, 10), (10, 80, 80, 1), (3, 7), (4, 6, 5, 3, 2))
+
+
+def _dense_count(sizes, biases=True):
+    return sum(a * b + (b if biases else 0) for a, b in zip(sizes[:-1], sizes[1:]))
 
 
 @guarded
-def check_parameter_counts(n_G, n_D):
-    """Check the number of parameters (weights and biases) of the chapter's two networks.
-
-    The generator is 1 -> 10 -> 10 -> 10 and the discriminator 10 -> 10 -> 10 -> 1;
-    a dense layer from ``n_in`` to ``n_out`` units has ``n_in * n_out`` weights and
-    ``n_out`` biases. The right answer is ``theta.size`` of ``Generator()`` and
-    ``Discriminator()``: 240 and 231.
-    """
-    want_G, want_D = Generator().theta.size, Discriminator().theta.size
-    got_G, got_D = as_number(n_G), as_number(n_D)
-    if got_G is None or got_D is None:
-        bad = [f"{name} is {describe(given)}" for name, got, given in (("n_G", got_G, n_G), ("n_D", got_D, n_D))
-               if got is None]
-        return verdict(False, "give each count as one whole number", ", ".join(bad))
-    ok_G, ok_D = got_G == want_G, got_D == want_D
-    if ok_G and ok_D:
-        return verdict(True, f"G has {want_G} parameters and D has {want_D}")
-    wrong = [name for name, ok in (("G", ok_G), ("D", ok_D)) if not ok]
-    return verdict(False, f"the count for {' and '.join(wrong)} is off",
-                   "count n_in * n_out weights plus n_out biases for every layer")
+def check_count_parameters(count_parameters):
+    """Check ``count_parameters(sizes)``: the number of weights and biases of a dense
+    network with layer sizes ``sizes`` (a tuple such as ``(1, 10, 10, 10)``), which is
+    the sum over consecutive pairs of ``n_in * n_out + n_out``. Tried on the chapter's
+    G and D, the recommended G and D and two other shapes."""
+    for sizes in COUNT_CASES:
+        ok, got = call(count_parameters, "count_parameters", sizes)
+        if not ok:
+            return verdict(False, "count_parameters raised an error" if callable(count_parameters)
+                           else "pass your function", got)
+        n = as_number(got)
+        if n is None:
+            return verdict(False, "count_parameters must return one whole number", f"it returned {describe(got)}")
+        want = _dense_count(sizes)
+        if n != want:
+            if n == _dense_count(sizes, biases=False):
+                hint = "you counted the weights only: every layer also has n_out biases"
+            else:
+                hint = "add n_in * n_out weights and n_out biases for each pair of consecutive sizes"
+            return verdict(False, f"count_parameters{sizes} is off", hint)
+    return verdict(True, "count_parameters gives the right total for all six networks, "
+                         "the chapter's G (240) and D (231) included")
 
 
 @guarded
@@ -56,15 +66,34 @@ def check_sine(my_sine):
 
 
 @guarded
-def check_dimensions(G_in, G_out, D_in, D_out):
-    """Check the input and output sizes of the chapter's G and D:
-    G maps 1 number to a 10-point signal, D maps a 10-point signal to 1 number."""
-    G, D = Generator(), Discriminator()
-    want = (G.n_in, G.n_out, D.n_in, D.n_out)
-    got = tuple(as_number(v) for v in (G_in, G_out, D_in, D_out))
-    if None in got:
-        names = [n for n, g in zip(("G_in", "G_out", "D_in", "D_out"), got) if g is None]
-        return verdict(False, "give each size as one whole number", f"check {', '.join(names)}")
-    if got == want:
-        return verdict(True, "G goes from 1 to 10 dimensions (generation), D from 10 to 1 (classification)")
-    return verdict(False, "some sizes are off", "G's output and D's input are both one signal")
+def check_real_sampler(draw_real):
+    """Check ``draw_real(n, rng)``: ``n`` real samples as an ``(n, 10)`` array, each row
+    ``mult * sin(x0 + freq * i)`` with its own ``x0``, ``freq`` and ``mult`` drawn
+    uniformly from ``gan_core.SINE_RANGES`` with ``rng``. Tested on 2,000 rows: every row
+    must be such a sine (fit residual below 1e-6), its fitted parameters inside the
+    ranges, and each parameter must spread over its range (standard deviation at
+    least 70% of a uniform's)."""
+    n = 2000
+    bad, got = call_for_array(draw_real, "draw_real", n, np.random.default_rng(0))
+    if bad:
+        return verdict(False, bad, got)
+    x = as_array(got)
+    if x.shape != (n, 10):
+        return verdict(False, "draw_real(n, rng) must return an array of shape (n, 10)",
+                       f"draw_real(2000, rng) gave shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        return verdict(False, "draw_real returned NaN or infinite values", "every entry must be a number")
+    fit = fit_sines(x)
+    if np.max(fit["rmse"]) > 1e-6:
+        return verdict(False, "some rows are not of the form mult * sin(x0 + freq * i)",
+                       "use i = 0 .. 9 and the sine, not the cosine")
+    for name, (lo, hi) in SINE_RANGES.items():
+        values = fit[name]
+        if values.min() < lo - 1e-6 or values.max() > hi + 1e-6:
+            return verdict(False, f"some values of {name} fall outside its range",
+                           f"draw {name} uniformly between {lo} and {hi}")
+        if values.std() < 0.7 * (hi - lo) / np.sqrt(12):
+            return verdict(False, f"{name} hardly varies from row to row",
+                           "draw new parameters for every sample, not one set for the whole batch")
+    return verdict(True, "every row is a sine with its own phase, frequency and amplitude, "
+                         "spread over the real ranges")
