@@ -36,9 +36,10 @@ def bce(p, t):
         q = min(max(float(p.flat[0]), EPS), 1.0 - EPS)
         return -math.log(q) if t == 1 else -math.log(1.0 - q) if t == 0 else -(t * math.log(q) + (1 - t) * math.log(1 - q))
     q = np.minimum(np.maximum(p, EPS), 1.0 - EPS)  # clamp_probability, without np.clip's overhead
-    if t == 1:  # a target of 1 or 0 needs one logarithm, not two
+    scalar_t = np.ndim(t) == 0
+    if scalar_t and t == 1:  # a target of 1 or 0 needs one logarithm, not two
         return -float(np.add.reduce(np.log(q), axis=None)) / q.size
-    if t == 0:
+    if scalar_t and t == 0:
         return -float(np.add.reduce(np.log1p(-q), axis=None)) / q.size
     return float(np.mean(-(t * np.log(q) + (1.0 - t) * np.log(1.0 - q))))
 

@@ -47,3 +47,13 @@ def test_one_small_step_descends_the_discriminator_loss(rng):
     t.D.backward_preactivation(losses.sigmoid_bce_grad(t.D.forward(x), 1.0))
     t.D.theta -= 1e-3 * t.D.grad
     assert losses.bce(t.D.forward(x), 1) < before
+
+
+def test_bce_takes_an_array_of_targets():
+    from gan_core.losses import bce
+    p = np.array([[0.2], [0.7], [0.9]])
+    t = np.array([[1.0], [0.0], [1.0]])
+    want = -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
+    assert bce(p, t) == pytest.approx(want, rel=1e-12)
+    assert bce(p, 1) == pytest.approx(-np.mean(np.log(p)), rel=1e-12)
+    assert bce(p, 0) == pytest.approx(-np.mean(np.log(1 - p)), rel=1e-12)
