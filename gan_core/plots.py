@@ -358,8 +358,9 @@ def seed_range_figure(labels, panels, title=None, refs=None, xlabel=None, log=()
     plt = _pyplot()
     refs = refs or {}
     names = list(panels)
-    fig, axes = plt.subplots(1, len(names), figsize=(min(3.6 * len(names), 13), 3.4), squeeze=False,
-                             constrained_layout=True)
+    many = len(labels) > 5
+    fig, axes = plt.subplots(1, len(names), figsize=(min(4.6 * len(names), 13), 4.2 if many else 3.4),
+                             squeeze=False, constrained_layout=True)
     x = np.arange(len(labels))
     for ax, name in zip(axes[0], names):
         vals = np.asarray(panels[name], dtype=float).reshape(len(labels), -1)
@@ -375,12 +376,20 @@ def seed_range_figure(labels, panels, title=None, refs=None, xlabel=None, log=()
                 ax.axhspan(ref[0], ref[1], color="tab:green", alpha=0.15, lw=0, label="real vs real band")
         if name in log:
             ax.set_yscale("log")
-        ax.set_xticks(x, [str(lab) for lab in labels], fontsize=8, rotation=30 if len(labels) > 5 else 0)
+        ax.set_xticks(x, [str(lab) for lab in labels], fontsize=8, rotation=40 if many else 0,
+                      ha="right" if many else "center", rotation_mode="anchor")
+        ax.grid(axis="y", alpha=0.25)
         ax.set_title(name, fontsize=10)
         ax.set_ylabel(name.split(" (")[0], fontsize=8)
         if xlabel:
             ax.set_xlabel(xlabel)
-    axes[0, 0].legend(fontsize=7, loc="best")
+    handles, names_ = [], []
+    for ax in axes[0]:  # one legend for the figure, with every kind of mark used (the band too)
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in names_:
+                handles.append(h)
+                names_.append(lab)
+    fig.legend(handles, names_, fontsize=7, loc="outside lower center", ncol=len(names_), frameon=False)
     if title:
         fig.suptitle(title)
     return fig
