@@ -113,6 +113,7 @@ def part2_right_arguments(runs):
         "experiments.check_step_ratio": (step_ratio,),
         "experiments.check_cells_on_a_line": (10,),
         "applications.check_denoiser": (denoise, runs["recommended"]),
+        "applications.check_frequency_control": (frequency_z, runs["recommended"]),
     }
 
 
@@ -223,3 +224,24 @@ def test_denoiser(capsys, short_run):
 def test_no_solution_functions_left_in_the_package():
     for module in (X4, X5, X6, X7):
         assert not [name for name in vars(module) if name.startswith("solution_")], module.__name__
+
+
+def frequency_z(trainer, freq, n=4000, seed=0):
+    """A noise vector whose signal is a sine of frequency ``freq``: the best of ``n`` draws."""
+    z = np.random.default_rng(seed).standard_normal((n, trainer.config.Z_DIM))
+    fit = metrics.fit_sines(trainer.generate(z))
+    score = np.abs(fit["freq"] - freq) + 10.0 * (fit["rmse"] >= 0.05)
+    return z[np.argmin(score)]
+
+
+def test_frequency_control_check(capsys, short_run):
+    from gan_core.exercises.applications import check_frequency_control
+    run = short_run
+    assert check_frequency_control(frequency_z, run)
+    assert _line(capsys).startswith("Correct:")
+    assert not check_frequency_control(stub, run)
+    assert "Not yet" in _line(capsys)
+    # a plausible mistake: any sine at all, whatever its frequency
+    assert not check_frequency_control(lambda tr, f: frequency_z(tr, 1.2), run)
+    line = _line(capsys)
+    assert line.startswith("Not yet:") and "largest miss" in line
