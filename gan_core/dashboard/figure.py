@@ -116,10 +116,9 @@ class DashboardFigure:
         a_h.set_ylim(extent[2], extent[3])
         a_h.set_xlabel("fitted freq")
         a_h.set_ylabel("fitted mult")
-        a_h.set_title("D on ideal sines; dots: fakes", fontsize=9)
+        a_h.set_title("D's score of ideal sines; dots: fakes", fontsize=9)
         cb = fig.colorbar(self._heat, ax=a_h, fraction=0.08, pad=0.02)
-        cb.ax.tick_params(labelsize=7)
-        cb.set_label("D's score", fontsize=8)
+        cb.ax.tick_params(labelsize=7)  # no label beside it: it ran into the next panel's axis label
 
         _box(a_x, SINE_RANGES["x0"], SINE_RANGES["mult"])
         self._dots_xm = a_x.scatter([], [], c=[], cmap=SCORE_CMAP, vmin=0.0, vmax=1.0, s=16, edgecolors="k",
