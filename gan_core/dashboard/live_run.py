@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import metrics
 from .._checks import MAX_SEED, check_seed
-from ..config import ARCHITECTURE_FIELDS, LIVE_FIELDS, check_value
+from ..config import ARCHITECTURE_FIELDS, LIVE_FIELDS
 from ..data import SINE_RANGES, sample_sines
 from ..errata import ERRATA
 from ..experiments.probes import discriminator_scores
@@ -114,7 +114,6 @@ class LiveRun:
         config = preset_config(recipe).replace(**(overrides or {}))
         trainer = Trainer(config, seed=seed)
         self.recipe, self.trainer = recipe, trainer
-        self.wanted = {"step_size_G": config.step_size_G, "step_size_D": config.step_size_D}
         self._freeze()
         self.clear()
 
@@ -134,15 +133,13 @@ class LiveRun:
 
     @property
     def config(self):
-        """The trainer's settings, as the reader chose them (a frozen player's step size is the wanted one)."""
-        return self.trainer.config.replace(**self.wanted)
+        """The trainer's settings (a frozen player keeps its step size; ``learn`` says who rests)."""
+        return self.trainer.config
 
     def setting(self, name):
         """The current value of setting ``name`` (a trainer field, or ``chunk``-free view fields ``learn``)."""
         if name == "learn":
             return self.learn
-        if name in self.wanted:
-            return self.wanted[name]
         return getattr(self.trainer.config, name)
 
     # ------------------------------------------------------------ settings
@@ -183,11 +180,7 @@ class LiveRun:
                 raise ValueError(f"{name} is a setting of the dashboard, not of the run")
             if name not in LIVE_FIELDS:
                 raise ValueError(f"unknown setting {name!r}")
-            if name in self.wanted:
-                self.wanted[name] = check_value(name, value)
-                self._freeze()
-            else:
-                self.trainer.set(**{name: value})
+            self.trainer.set(**{name: value})
         except (ValueError, TypeError) as e:
             keep = format_value(self.setting(name)) if name in LIVE_FIELDS or name == "learn" else None
             tail = f". Keeping {name} = {keep}." if keep is not None else ""
@@ -198,8 +191,8 @@ class LiveRun:
         return Verdict("accepted", f"{name} = {shown} from the next training step on")
 
     def _freeze(self):
-        """Hand the trainer the step sizes and who learns (``Config.learn``)."""
-        self.trainer.set(**self.wanted, learn=TRAINER_LEARN[self.learn])
+        """Tell the trainer who learns (``Config.learn``)."""
+        self.trainer.set(learn=TRAINER_LEARN[self.learn])
 
     # ------------------------------------------------------------ training
     def train_frame(self, n):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..data import sample_sines
-from ._verdict import as_array, as_number, as_whole, call, describe, guarded, verdict
+from ._verdict import as_array, as_number, as_whole, call_for_array, describe, guarded, verdict
 
 
 @guarded
@@ -24,12 +24,10 @@ def check_denoiser(denoise, trainer, noise=0.15, n=16):
     rng = np.random.default_rng(99)
     clean = sample_sines(n, rng, x_dim=x_dim)
     noisy = clean + noise * rng.standard_normal(clean.shape)
-    ok, got = call(denoise, "denoise", trainer, noisy.copy())
-    if not ok:
-        return verdict(False, what, got)
+    bad, got = call_for_array(denoise, "denoise", trainer, noisy.copy())
+    if bad:
+        return verdict(False, bad, got)
     out = as_array(got)
-    if out is None:
-        return verdict(False, what, f"return the denoised signals as an array; it returned {describe(got)}")
     if out.shape != clean.shape:
         return verdict(False, what, f"expected shape {clean.shape}, got {out.shape}")
     before = float(np.sqrt(np.mean((noisy - clean) ** 2)))
@@ -62,11 +60,11 @@ def check_frequency_control(find_z, trainer, targets=(1.25, 1.35, 1.45), tol=0.0
                                     "(0, 0.1]; leave them out to use (1.25, 1.35, 1.45) and 0.02")
     worst = 0.0
     for goal in goals:
-        ok, got = call(find_z, "find_z", trainer, float(goal))
-        if not ok:
-            return verdict(False, what, got)
+        bad, got = call_for_array(find_z, "find_z", trainer, float(goal))
+        if bad:
+            return verdict(False, bad, got)
         z = as_array(got)
-        if z is None or z.size != z_dim or not np.isfinite(z).all():
+        if z.size != z_dim or not np.isfinite(z).all():
             return verdict(False, what, f"return one finite noise vector of {z_dim} numbers, got {describe(got)}")
         fit = fit_sines(trainer.generate(z.reshape(1, z_dim)))
         if fit["rmse"][0] >= 0.05:

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..data import sample_sines, sine_signals
 from ..trainer import Trainer
-from ._verdict import as_array, as_whole, call, describe, guarded, verdict
+from ._verdict import as_array, as_whole, call, call_for_array, describe, guarded, verdict
 
 
 def _interpolate(trainer, z_a, z_b, steps):
@@ -27,12 +27,10 @@ def check_interpolation(interpolate, steps=7):
     rng = np.random.default_rng(11)
     z_a, z_b = rng.standard_normal(3), rng.standard_normal(3)
     expected = _interpolate(trainer, z_a, z_b, steps)
-    ok, out = call(interpolate, "interpolate", trainer, z_a, z_b, steps)
-    if not ok:
-        return verdict(False, what, out)
+    bad, out = call_for_array(interpolate, "interpolate", trainer, z_a, z_b, steps)
+    if bad:
+        return verdict(False, bad, out)
     got = as_array(out)
-    if got is None:
-        return verdict(False, what, f"return the generated signals as an array; it returned {describe(out)}")
     if got.shape != expected.shape:
         return verdict(False, what, f"expected shape {expected.shape}, got {got.shape}")
     if not np.allclose(got[[0, -1]], expected[[0, -1]], atol=1e-10):
