@@ -98,6 +98,7 @@ MAX_X_DIM = 1024
 
 _EPS = np.finfo(np.float64).eps
 _FLOOR_CACHE = {}       # (n, m, repeats, seed, x_dim) -> (mmd2 values, 1-NN values), tuples
+_TABLE_READ = []        # [True] once the precomputed table is in _FLOOR_CACHE
 _BANDWIDTH_CACHE = {10: REAL_BANDWIDTH}
 
 
@@ -488,12 +489,18 @@ def nn1_accuracy(x, y):
 # ---------------------------------------------------------------------------
 # real-vs-real null distribution
 # ---------------------------------------------------------------------------
-def _null_values(n, m, repeats, rng, x_dim):
-    """(mmd2 values, 1-NN values) of ``repeats`` independent real pairs; cached for a seed."""
-    gen, seed = _resolve_seed("rng", rng, FLOOR_SEED)
-    key = (n, m, repeats, seed, x_dim)
-    if seed is not None and key in _FLOOR_CACHE:
-        return _FLOOR_CACHE[key]
+#: The null draws the book uses (n = m in ``NULL_TABLE_SIZES``, the default repeats, seed and
+#: x_dim), drawn once by ``python -m gan_core.metrics`` into ``null_values.json`` beside this
+#: module and read from there (about 6 s saved per process that needs them);
+#: ``tests/test_metrics.py`` draws every entry afresh and compares.
+NULL_TABLE_SIZES = (200, 500, 1000)
+NULL_TABLE_FILE = "null_values.json"
+
+
+def _draw_null_values(gen, n, m, repeats, x_dim):
+    """For r = 1..R draw real X_r (n rows), then Y_r (m rows) from ``gen`` and compute
+    ``MMD2_u(X_r, Y_r)`` (bandwidth ``real_bandwidth(x_dim)``) and the 1-NN accuracy
+    ``A(X_r, Y_r)`` on the same pair: ``(mmd2 values, 1-NN values)``."""
     h = real_bandwidth(x_dim)
     mmds, nns = [], []
     for _ in range(repeats):
@@ -502,10 +509,55 @@ def _null_values(n, m, repeats, rng, x_dim):
         v, acc = _two_sample(a, b, h)
         mmds.append(float(v))
         nns.append(float(acc))
-    result = (tuple(mmds), tuple(nns))
-    if seed is not None:
-        _FLOOR_CACHE[key] = result
-    return result
+    return tuple(mmds), tuple(nns)
+
+
+def _table_path():
+    import os
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), NULL_TABLE_FILE)
+
+
+def read_null_table(path=None):
+    """The precomputed null draws: ``{(n, m, repeats, seed, x_dim): (mmd2 values, 1-NN values)}``
+    from ``path`` (default ``NULL_TABLE_FILE`` beside this module); ``{}`` if it is missing."""
+    import json
+    try:
+        with open(path or _table_path()) as f:
+            rows = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return {(r["n"], r["m"], r["repeats"], r["seed"], r["x_dim"]): (tuple(r["mmd2"]), tuple(r["nn1"])) for r in rows}
+
+
+def write_null_table(path=None):
+    """Draw the null values for every n in ``NULL_TABLE_SIZES`` (m = n, the default repeats,
+    seed and x_dim) and write them as JSON to ``path`` (default: beside this module)."""
+    import json
+    path = path or _table_path()
+    rows = []
+    for n in NULL_TABLE_SIZES:
+        mmds, nns = _draw_null_values(np.random.default_rng(FLOOR_SEED), n, n, FLOOR_REPEATS, 10)
+        rows.append({"n": n, "m": n, "repeats": FLOOR_REPEATS, "seed": FLOOR_SEED, "x_dim": 10,
+                     "mmd2": list(mmds), "nn1": list(nns)})
+    with open(path, "w") as f:
+        json.dump(rows, f)
+        f.write("\n")
+    return path
+
+
+def _null_values(n, m, repeats, rng, x_dim):
+    """(mmd2 values, 1-NN values) of ``repeats`` independent real pairs; cached for a seed.
+    The sizes of ``NULL_TABLE_SIZES`` start out in the cache, read from ``NULL_TABLE_FILE``."""
+    gen, seed = _resolve_seed("rng", rng, FLOOR_SEED)
+    if seed is None:
+        return _draw_null_values(gen, n, m, repeats, x_dim)
+    if not _TABLE_READ:
+        _FLOOR_CACHE.update(read_null_table())
+        _TABLE_READ.append(True)
+    key = (n, m, repeats, seed, x_dim)
+    if key not in _FLOOR_CACHE:
+        _FLOOR_CACHE[key] = _draw_null_values(gen, n, m, repeats, x_dim)
+    return _FLOOR_CACHE[key]
 
 
 def _null_args(n, m, repeats, x_dim):
@@ -771,3 +823,7 @@ def format_report(report, digits=4):
         "coverage, share of bins:   " + "  ".join(f"{p} {g('coverage_bins_' + p)}" for p in PARAM_NAMES),
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m gan_core.metrics: rewrite the precomputed null table
+    print("wrote", write_null_table())

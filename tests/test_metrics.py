@@ -304,6 +304,36 @@ def test_null_bands_at_n1000():
     assert b["nn1_values"][0] == nn1_accuracy(x, y)
 
 
+@pytest.mark.slow
+def test_precomputed_null_table_equals_fresh_draws():
+    # the committed table is a cache of the documented draws, not a result of its own:
+    # every entry is drawn afresh here (1-NN exactly; MMD2 to rounding, it goes through BLAS)
+    table = metrics.read_null_table()
+    assert sorted(k[0] for k in table) == sorted(metrics.NULL_TABLE_SIZES)
+    for (n, m, repeats, seed, x_dim), (mmds, nns) in table.items():
+        assert (m, repeats, seed, x_dim) == (n, metrics.FLOOR_REPEATS, metrics.FLOOR_SEED, 10)
+        fresh_mmds, fresh_nns = metrics._draw_null_values(np.random.default_rng(seed), n, m, repeats, x_dim)
+        np.testing.assert_allclose(mmds, fresh_mmds, rtol=1e-9, atol=1e-15)
+        assert nns == fresh_nns
+
+
+def test_null_bands_of_the_table_sizes_draw_nothing(monkeypatch):
+    metrics._FLOOR_CACHE.clear()
+    metrics._TABLE_READ.clear()
+    monkeypatch.setattr(metrics, "_draw_null_values", lambda *a: pytest.fail("drew instead of reading the table"))
+    for n in metrics.NULL_TABLE_SIZES:
+        assert len(null_bands(n)["nn1_values"]) == metrics.FLOOR_REPEATS
+    assert metrics.read_null_table("/nonexistent/null_values.json") == {}
+
+
+def test_write_null_table_round_trips(tmp_path, monkeypatch):
+    monkeypatch.setattr(metrics, "NULL_TABLE_SIZES", (20,))
+    path = metrics.write_null_table(str(tmp_path / "t.json"))
+    (key, (mmds, nns)), = metrics.read_null_table(path).items()
+    assert key == (20, 20, metrics.FLOOR_REPEATS, metrics.FLOOR_SEED, 10)
+    assert (mmds, nns) == metrics._draw_null_values(np.random.default_rng(metrics.FLOOR_SEED), 20, 20, metrics.FLOOR_REPEATS, 10)
+
+
 def test_null_bands_are_cached_deterministic_and_copied():
     a = null_bands(80, repeats=6, seed=3)
     a["mmd2_values"].append(9.0)
