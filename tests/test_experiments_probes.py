@@ -121,6 +121,7 @@ def test_cached_checkpoints_trains_once_then_loads_the_same_run(tmp_path):
     assert tr2 is not tr1 and tr2.iteration == 50
     assert np.array_equal(tr1.G.theta, tr2.G.theta) and np.array_equal(tr1.history.to_array(), tr2.history.to_array())
     assert all(np.array_equal(a, b) for a, b in zip(cp1["samples"], cp2["samples"]))
+    assert cp1["seconds"] > 0 and cp2["seconds"] == cp1["seconds"]     # the time of the training itself, kept
     ref = gan_core.Trainer(recipe="book", seed=3).train(60)
     tr2.train(10)
     assert np.array_equal(ref.G.theta, tr2.G.theta)                   # a loaded run continues exactly
@@ -130,3 +131,12 @@ def test_cached_checkpoints_trains_once_then_loads_the_same_run(tmp_path):
     unwritable.write_text("x")
     tr4, _ = cached_checkpoints(**{**kw, "directory": str(unwritable / "sub")})   # cannot write: still works
     assert tr4.iteration == 50
+
+
+def test_cached_run_key_names_the_blas_kernel(monkeypatch):
+    from gan_core.experiments import probes
+    key = probes._run_key("book", 0, [10], 5, {})
+    assert key == probes._run_key("book", 0, [10], 5, {})
+    monkeypatch.setattr(probes, "_blas_kernels", lambda: "openblas 0.3 Prescott")
+    assert probes._run_key("book", 0, [10], 5, {}) != key             # another kernel: another file
+

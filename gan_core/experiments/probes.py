@@ -229,7 +229,19 @@ def _run_key(recipe, seed, at, n, overrides):
         with open(os.path.abspath(module.__file__), "rb") as f:
             digest.update(f.read())
     digest.update(np.__version__.encode())
+    digest.update(_blas_kernels().encode())
     return f"{recipe}-seed{int(seed)}-{digest.hexdigest()[:16]}"
+
+
+def _blas_kernels():
+    """The BLAS libraries and the kernels they picked (``OPENBLAS_CORETYPE`` changes the
+    latter, and with it the last digits of every product): part of a cached run's key."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return ""
+    return ";".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}" for i in threadpool_info()
+                    if i.get("user_api") == "blas")
 
 
 def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=None, **overrides):
@@ -237,13 +249,17 @@ def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=N
     through :func:`checkpoints` ``at`` the given iterations (default: its ``ITER_NUM``) with
     ``n`` samples each, computed once and then read back from disk.
 
-    Notebooks 05 and 07 retrain the runs of notebook 04; this lets the second and
-    later notebooks (and later executions) reuse them. The file name holds a hash of
-    the settings, of the code that trains and of NumPy's version, so a change to any of
-    them trains afresh. A loaded run continues exactly (``gan_core.persistence``), with
-    its history. A cache that cannot be written (a read-only home) is skipped silently.
+    Notebooks 00, 04, 05 and 07 show the same runs; this trains each once and lets
+    the later notebooks (and later executions) read it back. The file name holds a
+    hash of the settings, of the code that trains, of NumPy's version and of the BLAS
+    kernel (``OPENBLAS_CORETYPE``), so a change to any of them trains afresh. A loaded
+    run continues exactly (``gan_core.persistence``), with its history. The
+    checkpoints also hold ``"seconds"``: how long the training (with the checkpoints'
+    sampling) took when it was done. A cache that cannot be written (a read-only home)
+    is skipped silently.
     """
     import os
+    import time
     from ..persistence import RunFileError, load_run, save_run
     from ..trainer import Trainer
     trainer = Trainer(recipe=recipe, seed=seed, **overrides)
@@ -253,17 +269,20 @@ def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=N
     try:
         loaded = load_run(base + ".npz")
         with np.load(base + "-checkpoints.npz") as f:
-            cp = {"iterations": f["iterations"], "samples": list(f["samples"])}
+            cp = {"iterations": f["iterations"], "samples": list(f["samples"]),
+                  "seconds": float(f["seconds"])}
         if loaded.iteration == at[-1] and list(cp["iterations"]) == at:
             return loaded, cp
     except (FileNotFoundError, RunFileError, OSError, KeyError, ValueError):
         pass
+    start = time.perf_counter()
     cp = checkpoints(trainer, at, n=n)
+    cp["seconds"] = time.perf_counter() - start
     try:
         os.makedirs(folder, exist_ok=True)
         save_run(trainer, base + ".npz")
         tmp = base + "-checkpoints.part.npz"
-        np.savez(tmp, iterations=cp["iterations"], samples=np.stack(cp["samples"]))
+        np.savez(tmp, iterations=cp["iterations"], samples=np.stack(cp["samples"]), seconds=cp["seconds"])
         os.replace(tmp, base + "-checkpoints.npz")
     except OSError:
         pass
