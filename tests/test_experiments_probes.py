@@ -140,3 +140,13 @@ def test_cached_run_key_names_the_blas_kernel(monkeypatch):
     monkeypatch.setattr(probes, "_blas_kernels", lambda: "openblas 0.3 Prescott")
     assert probes._run_key("book", 0, [10], 5, {}) != key             # another kernel: another file
 
+
+def test_shared_run_is_the_cached_seed0_run(monkeypatch):
+    from gan_core.experiments import probes
+    calls = []
+    monkeypatch.setattr(probes, "cached_checkpoints", lambda *a, **k: calls.append((a, k)) or "run")
+    assert probes.shared_run("book") == "run"
+    assert calls == [(("book",), {"seed": 0, "at": probes.SHARED_CHECKPOINTS["book"], "n": 500})]
+    with pytest.raises(ValueError, match=r"^recipe must be one of 'book', 'recommended', got 'other'"):
+        probes.shared_run("other")
+

@@ -287,3 +287,18 @@ def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=N
     except OSError:
         pass
     return trainer, cp
+
+
+#: The iterations at which the book's two seed-0 runs are sampled (notebooks 00, 04, 05, 07).
+SHARED_CHECKPOINTS = {"book": (0, 300, 1000, 3000, 10000, 30000, 50000),
+                      "recommended": (0, 100, 300, 1000, 2000, 3000, 5000, 10000, 20000)}
+
+
+def shared_run(recipe):
+    """The seed-0 run of ``recipe`` (``"book"`` or ``"recommended"``) that several notebooks
+    show: ``cached_checkpoints(recipe, seed=0, at=SHARED_CHECKPOINTS[recipe], n=500)``,
+    trained by the first notebook that asks for it and read back by the others."""
+    if recipe not in SHARED_CHECKPOINTS:
+        raise ValueError(f"recipe must be one of {', '.join(map(repr, SHARED_CHECKPOINTS))}, got {recipe!r}")
+    return cached_checkpoints(recipe, seed=0, at=SHARED_CHECKPOINTS[recipe], n=500)
+
