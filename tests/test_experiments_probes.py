@@ -150,3 +150,11 @@ def test_shared_run_is_the_cached_seed0_run(monkeypatch):
     with pytest.raises(ValueError, match=r"^recipe must be one of 'book', 'recommended', got 'other'"):
         probes.shared_run("other")
 
+
+def test_twin_gap_refuses_a_nudge_that_the_weights_cannot_hold():
+    from gan_core.experiments.probes import twin_gap
+    its, gaps = twin_gap("book", 20, every=10, nudge=1e-15)
+    assert list(its) == [0, 10, 20] and 0 < gaps[0] <= 2e-15
+    with pytest.raises(ValueError, match=r"^nudge 1e-30 is lost in G's float64 weight"):
+        twin_gap("book", 20, nudge=1e-30)
+

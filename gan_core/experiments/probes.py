@@ -86,7 +86,11 @@ def twin_gap(recipe="book", iterations=3000, every=100, nudge=1e-15, seed=0, **o
     from ..trainer import Trainer
     a = Trainer(recipe=recipe, seed=seed, **overrides)
     b = Trainer(recipe=recipe, seed=seed, **overrides)
-    b.G.theta[min(5, b.G.theta.size - 1)] += nudge
+    i = min(5, b.G.theta.size - 1)
+    b.G.theta[i] += nudge
+    if b.G.theta[i] == a.G.theta[i]:
+        raise ValueError(f"nudge {nudge!r} is lost in G's {b.G.theta.dtype} weight {float(a.G.theta[i])!r}: "
+                         "give a larger nudge, or dtype='float64'")
     its, gaps = [0], [float(np.abs(a.G.theta - b.G.theta).max())]
     while a.iteration < iterations:
         n = min(every, iterations - a.iteration)
