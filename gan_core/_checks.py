@@ -67,17 +67,17 @@ def check_number(name, value, lo, hi, lo_open=False, hi_open=False, allow_none=F
     return v
 
 
-def check_array(name, value, ndim=None, shape=None, finite=True):
-    """``value`` as a float64 array, refused unless it is numeric, of ``ndim``
-    dimensions, matches ``shape`` (``None`` entries match any length) and, with
-    ``finite=True``, holds no NaN or inf."""
+def check_array(name, value, ndim=None, shape=None, finite=True, dtype=np.float64):
+    """``value`` as a float64 array (or of ``dtype``), refused unless it is numeric,
+    of ``ndim`` dimensions, matches ``shape`` (``None`` entries match any length)
+    and, with ``finite=True``, holds no NaN or inf."""
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError):
         raise ValueError(f"{name} must be an array of real numbers; got a ragged or non-numeric {type(value).__name__}") from None
     if arr.dtype.kind not in "iuf" or arr.dtype == object:
         raise ValueError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64, copy=False)
+    arr = arr.astype(dtype, copy=False)
     want = len(shape) if shape is not None else ndim
     if want is not None and arr.ndim != want:
         raise ValueError(f"{name} must be a {want}-D array{' of shape ' + _shape_text(shape) if shape else ''}, got shape {arr.shape}")

@@ -11,20 +11,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_int, check_number
+from ._checks import check_choice, check_int, check_number
 from .errata import check_errata
 
 #: The most hidden layers a network may have, and the most parameters G and D may have together.
 MAX_HIDDEN_LAYERS = 16
 MAX_PARAMETERS = 20_000_000
 
-ARCHITECTURE_FIELDS = ("Z_DIM", "X_DIM", "G_HIDDEN", "D_HIDDEN", "leaky_slope")
+ARCHITECTURE_FIELDS = ("Z_DIM", "X_DIM", "G_HIDDEN", "D_HIDDEN", "leaky_slope", "dtype")
+
+#: The floating-point types a run may compute in (``Config.dtype``).
+DTYPES = ("float64", "float32")
 
 _CHOICES = {
     "optimizer": ("sgd", "adam"),
     "lr_decay": ("none", "linear"),
     "g_loss": ("non_saturating", "saturating"),
     "learn": ("both", "D", "G"),
+    "dtype": DTYPES,
 }
 
 
@@ -42,6 +46,9 @@ class Config:
     ``learn`` says which players update: ``"both"``, ``"D"`` (G is frozen) or
     ``"G"`` (D is frozen); a frozen player takes no step and its optimizer's
     state stays as it was.
+    ``dtype`` (``"float64"`` or ``"float32"``) is the type of the networks'
+    parameters, gradients, optimizer moments and data rows; like the widths it
+    is fixed when the networks are built (``Trainer.reset(dtype=...)``).
     """
 
     Z_DIM: int = 1
@@ -63,6 +70,7 @@ class Config:
     leaky_slope: float = 0.2
     errata: tuple = ()
     learn: str = "both"
+    dtype: str = "float64"
 
     def __setattr__(self, name, value):
         if name not in FIELD_NAMES:
@@ -100,12 +108,13 @@ class Config:
         count = self.parameter_count()
         if count > MAX_PARAMETERS:
             raise ValueError(f"G_HIDDEN={self.G_HIDDEN}, D_HIDDEN={self.D_HIDDEN} would need {count:,} parameters "
-                             f"({count * 8 * 6 / 2**30:.1f} GiB with gradients and optimizer state); "
+                             f"({count * np.dtype(self.dtype).itemsize * 6 / 2**30:.1f} GiB with gradients and optimizer state "
+                             f"in {self.dtype}); "
                              f"at most {MAX_PARAMETERS:,} are allowed")
         return self
 
     def architecture(self):
-        """The fields that fix the networks' shapes."""
+        """The fields that fix the networks: their shapes and their ``dtype``."""
         return {k: getattr(self, k) for k in ARCHITECTURE_FIELDS}
 
 
@@ -158,7 +167,5 @@ def check_value(name, value):
     if name == "errata":
         return check_errata(value)
     if name in _CHOICES:
-        if not isinstance(value, str) or value not in _CHOICES[name]:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, _CHOICES[name]))}, got {value!r}")
-        return value
+        return check_choice(name, value, _CHOICES[name])
     raise ValueError(f"unknown hyperparameter {name!r}; known: {', '.join(FIELD_NAMES)}")

@@ -63,30 +63,42 @@ class RowStream:
     rows drawn but not yet handed out, so ``load_state(state())`` on a fresh
     stream continues the very same sequence: this is what makes a saved run
     resume exactly.
+
+    ``dtype`` (``"float64"`` or ``"float32"``) is the type of the rows handed
+    out: each block is drawn as ``draw`` gives it (float64) and then rounded,
+    so a float32 stream holds the same random sequence as a float64 one.
     """
 
-    def __init__(self, draw, rng):
+    def __init__(self, draw, rng, dtype="float64"):
         self._draw, self.rng = draw, rng
-        self._buf = draw(BLOCK_ROWS, rng)
+        self.dtype = np.dtype(dtype)
+        self._buf = self._block(BLOCK_ROWS)
         self._pos = 0
+
+    def _block(self, k):
+        return np.asarray(self._draw(k, self.rng)).astype(self.dtype, copy=False)
 
     def take(self, n):
         """The next ``n`` rows (a view; do not write to it)."""
         pos, buf = self._pos, self._buf
         if pos + n > len(buf):
-            buf = np.concatenate([buf[pos:], self._draw(max(BLOCK_ROWS, n), self.rng)])
+            buf = np.concatenate([buf[pos:], self._block(max(BLOCK_ROWS, n))])
             self._buf, pos = buf, 0
         self._pos = pos + n
         return buf[pos:pos + n]
 
     def state(self):
-        """``{"bit_generator": dict, "rows": array}``: everything needed to continue."""
+        """``{"bit_generator": dict, "rows": array}``: everything needed to continue
+        (the rows in this stream's dtype)."""
         return {"bit_generator": self.rng.bit_generator.state, "rows": self._buf[self._pos:].copy()}
 
     def load_state(self, state):
-        """Continue from ``state()`` (rows must have this stream's width: ``ValueError`` otherwise)."""
-        rows = np.asarray(state["rows"], dtype=float)
+        """Continue from ``state()`` (rows must have this stream's width: ``ValueError`` otherwise;
+        they are converted to this stream's dtype)."""
+        rows = np.asarray(state["rows"])
+        if rows.dtype.kind not in "iuf":
+            raise ValueError(f"stream rows must be real numbers, got dtype {rows.dtype}")
         if rows.ndim != 2 or rows.shape[1] != self._buf.shape[1]:
             raise ValueError(f"stream rows must have shape (n, {self._buf.shape[1]}), got {rows.shape}")
         self.rng.bit_generator.state = state["bit_generator"]
-        self._buf, self._pos = rows.copy(), 0
+        self._buf, self._pos = rows.astype(self.dtype), 0

@@ -14,6 +14,11 @@ which is 0 for identical arrays and 1 for opposite ones.
 Every function refuses a bad argument with a ``ValueError`` that names it and
 its allowed range: the step ``h`` must be a number in ``(0, H_MAX]``, arrays
 must be numeric (no lists of strings, no ragged lists), functions callable.
+
+The checks need float64. A float32 network (``dtype="float32"``, as the
+``recommended`` recipe trains) rounds every value to about 7 significant
+digits, so ``L(theta + h e_i) - L(theta - h e_i)`` with ``h = 1e-6`` is mostly
+rounding: such networks, and float32 arrays to perturb, are refused.
 """
 import numpy as np
 
@@ -35,6 +40,14 @@ def _check_h(h):
 
 def _check_fn(name, fn):
     return check_callable(name, fn, allow_none=False)
+
+
+def _check_float64_net(name, net):
+    """Refuse (``ValueError``) a network that does not compute in float64."""
+    dtype = np.dtype(getattr(net, "dtype", np.float64))
+    if dtype != np.float64:
+        raise ValueError(f"{name} must be a float64 network for finite differences, got dtype {dtype.name} "
+                         f"(its rounding swamps a step of h = 1e-6); build it with dtype='float64'")
 
 
 def _scalar(name, value):
@@ -75,6 +88,9 @@ def numerical_gradient(f, x, h=1e-6):
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         kind = type(x).__name__ if not isinstance(x, np.ndarray) else f"array of dtype {x.dtype}"
         raise ValueError(f"x must be a float NumPy array that f reads (perturbed in place), got a {kind}")
+    if x.dtype != np.float64:
+        raise ValueError(f"x must be a float64 array (lower precision swamps a finite-difference step), "
+                         f"got dtype {x.dtype}")
     if not x.flags.writeable:
         raise ValueError("x must be a writeable array: it is perturbed in place")
     grad = np.zeros(x.shape)
@@ -112,6 +128,7 @@ def check_network(net, x, rng=None, h=1e-6):
     ``Generator`` or None (seed 0), ``h`` in ``(0, H_MAX]``.
     """
     h = _check_h(h)
+    _check_float64_net("net", net)
     if rng is None:
         rng = np.random.default_rng(0)
     elif not isinstance(rng, np.random.Generator):
@@ -139,6 +156,8 @@ def check_generator_through_discriminator(G, D, z, kind="non_saturating", h=1e-6
     ``GENERATOR_LOSS_KINDS``, ``h`` in ``(0, H_MAX]``."""
     h = _check_h(h)
     check_choice("kind", kind, GENERATOR_LOSS_KINDS)
+    _check_float64_net("G", G)
+    _check_float64_net("D", D)
     z = check_array("z", z, shape=(None, G.n_in)).copy()
 
     def loss():

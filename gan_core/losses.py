@@ -30,7 +30,10 @@ def clamp_probability(p):
 
 
 def bce(p, t):
-    """Mean binary cross-entropy ``mean(-[t log p + (1 - t) log(1 - p)])``, p clamped."""
+    """Mean binary cross-entropy ``mean(-[t log p + (1 - t) log(1 - p)])``, p clamped.
+
+    Computed in float64 whatever ``p``'s type (it is a figure for the history,
+    not part of any gradient)."""
     p = np.asarray(p, dtype=float)
     if p.size == 1:  # the one-sample-a-step hot path: plain floats are faster
         q = min(max(float(p.flat[0]), EPS), 1.0 - EPS)
@@ -47,9 +50,11 @@ def bce(p, t):
 def bce_grad(p, t):
     """Gradient of the mean BCE with respect to ``p``: ``[(1 - t)/(1 - p) - t/p] / N``.
 
-    ``p`` is clamped first, as in the chapter's ``LossFunc.backward``.
+    ``p`` is clamped first, as in the chapter's ``LossFunc.backward``. The
+    gradient has ``p``'s float type (float64 for anything else).
     """
-    q = clamp_probability(np.asarray(p, dtype=float))
+    p = np.asarray(p)
+    q = clamp_probability(p if p.dtype.kind == "f" else p.astype(float))
     return ((1.0 - t) / (1.0 - q) - t / q) / _batch_size(q)
 
 

@@ -10,10 +10,15 @@ Contract used by the trainer, the notebooks and the tests:
 * ``forward(x)``: ``(N, n_in) -> (N, n_out)``;
 * ``backward(dout)``: takes ``dL/d(output)`` of shape ``(N, n_out)``, fills
   ``grads`` and returns ``dL/d(input)`` of shape ``(N, n_in)``.
+
+A network computes in its ``dtype`` (float64 by default, or float32): ``theta``
+and ``grad`` have that type, inputs of another type are converted on the way
+in, and every activation and gradient comes out in it.
 """
 import numpy as np
 
 from ._checks import check_int
+from .config import DTYPES
 from .activations import LeakyReLU, get_activation
 from .layers import Dense, uniform_init
 
@@ -32,6 +37,17 @@ def _as_rng(rng, seed):
     return rng
 
 
+def check_dtype(dtype):
+    """``dtype`` (``"float64"``, ``"float32"`` or the NumPy types) as a ``np.dtype``; else ``ValueError``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in (np.float64, np.float32) or isinstance(dtype, bool) or dtype is None:
+        raise ValueError(f"dtype must be one of {', '.join(map(repr, DTYPES))}, got {dtype!r}")
+    return dt
+
+
 def _check_sizes(sizes):
     sizes = tuple(sizes)
     if len(sizes) < 2:
@@ -45,10 +61,14 @@ class MLP:
     Weights and biases are drawn with the chapter's initializer
     (``U(+-sqrt(2/(n_in + n_out)))``, biases with ``n_in = 1``) from ``rng``
     (a ``np.random.Generator``) or ``np.random.default_rng(seed)``.
+    ``dtype`` (``"float64"`` or ``"float32"``) is the type of ``theta``, ``grad``
+    and every array the network computes; the initial weights are drawn in
+    float64 whatever it is, then rounded, so both types start from the same draw.
     """
 
-    def __init__(self, sizes, activations, rng=None, seed=None):
+    def __init__(self, sizes, activations, rng=None, seed=None, dtype="float64"):
         sizes = _check_sizes(sizes)
+        self.dtype = check_dtype(dtype)
         activations = [get_activation(a) for a in activations]
         if len(activations) != len(sizes) - 1:
             raise ValueError(f"need {len(sizes) - 1} activations for sizes {sizes}, got {len(activations)}")
@@ -58,8 +78,8 @@ class MLP:
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
             shapes += [(f"W{i}", (n_in, n_out)), (f"b{i}", (n_out,))]
         total = sum(int(np.prod(s)) for _, s in shapes)
-        self.theta = np.empty(total)
-        self.grad = np.zeros(total)
+        self.theta = np.empty(total, dtype=self.dtype)
+        self.grad = np.zeros(total, dtype=self.dtype)
         self.params, self.grads, self._slices = {}, {}, {}
         start = 0
         for name, shape in shapes:
@@ -94,6 +114,8 @@ class MLP:
         """Map ``x`` of shape ``(N, n_in)`` through every layer: ``x_{l} = f_l(x_{l-1} W_l + b_l)``."""
         if x.ndim != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(f"input must have shape (N, {self.sizes[0]}), got {np.shape(x)}")
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
         for layer in self.layers:
             x = layer.forward(x)
         return x
@@ -108,6 +130,8 @@ class MLP:
         ``dz_{l-1} = (dz_l W_l^T) * f_{l-1}'``.
         """
         last = self.layers[-1]
+        if dout.dtype != self.dtype:
+            dout = dout.astype(self.dtype)
         return self.backward_preactivation(last.activation.backward(last.y, dout), param_grads, input_grad)
 
     def backward_preactivation(self, dz, param_grads=True, input_grad=True):
@@ -116,6 +140,8 @@ class MLP:
         The trainer uses it with the fused sigmoid + BCE gradient ``p - t``.
         ``input_grad=False`` skips ``dL/d(input)`` (returns ``None``).
         """
+        if dz.dtype != self.dtype:
+            dz = dz.astype(self.dtype)
         layers = self.layers
         for i in range(len(layers) - 1, 0, -1):
             dx = layers[i].backward_preactivation(dz, param_grads)
@@ -127,15 +153,16 @@ class MLP:
         self.grad[...] = 0.0
 
     def copy(self):
-        """An independent network with the same architecture and parameter values."""
+        """An independent network with the same architecture, dtype and parameter values."""
         twin = MLP.__new__(type(self))
-        MLP.__init__(twin, self.sizes, self.activations, seed=0)
+        MLP.__init__(twin, self.sizes, self.activations, seed=0, dtype=self.dtype)
         twin.theta[...] = self.theta
         return twin
 
     def __repr__(self):
         acts = ", ".join(a.name for a in self.activations)
-        return f"{type(self).__name__}(sizes={self.sizes}, activations=[{acts}], parameters={self.theta.size})"
+        kind = "" if self.dtype == np.float64 else f", dtype={self.dtype.name}"
+        return f"{type(self).__name__}(sizes={self.sizes}, activations=[{acts}], parameters={self.theta.size}{kind})"
 
 
 def _hidden(hidden):
@@ -149,26 +176,26 @@ class Generator(MLP):
     with ReLU, ReLU and tanh (tanh keeps every output in ``(-1, 1)``).
 
     ``hidden`` is an int (two hidden layers of that width, as the chapter's
-    ``G_HIDDEN``) or a sequence of widths.
+    ``G_HIDDEN``) or a sequence of widths; ``dtype`` as for ``MLP``.
     """
 
     def __init__(self, z_dim=1, hidden=(10, 10), x_dim=10, hidden_activation="relu",
-                 output_activation="tanh", rng=None, seed=None):
+                 output_activation="tanh", rng=None, seed=None, dtype="float64"):
         hidden = _hidden(hidden)
         sizes = (z_dim, *hidden, x_dim)
         acts = [hidden_activation] * len(hidden) + [output_activation]
-        super().__init__(_check_sizes(sizes), acts, rng=rng, seed=seed)
+        super().__init__(_check_sizes(sizes), acts, rng=rng, seed=seed, dtype=dtype)
 
 
 class Discriminator(MLP):
     """The discriminator ``D: x -> p(real)``. Defaults are the chapter's:
-    10 -> 10 -> 10 -> 1 with LeakyReLU(0.2), LeakyReLU(0.2) and sigmoid."""
+    10 -> 10 -> 10 -> 1 with LeakyReLU(0.2), LeakyReLU(0.2) and sigmoid; ``dtype`` as for ``MLP``."""
 
     def __init__(self, x_dim=10, hidden=(10, 10), hidden_activation=None,
-                 output_activation="sigmoid", rng=None, seed=None, leaky_slope=0.2):
+                 output_activation="sigmoid", rng=None, seed=None, leaky_slope=0.2, dtype="float64"):
         hidden = _hidden(hidden)
         if hidden_activation is None:
             hidden_activation = LeakyReLU(leaky_slope)
         sizes = (x_dim, *hidden, 1)
         acts = [hidden_activation] * len(hidden) + [output_activation]
-        super().__init__(_check_sizes(sizes), acts, rng=rng, seed=seed)
+        super().__init__(_check_sizes(sizes), acts, rng=rng, seed=seed, dtype=dtype)

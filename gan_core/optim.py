@@ -13,17 +13,29 @@ import numpy as np
 EPS_ADAM = 1e-8
 
 
+def _as_dtype_of(value, like):
+    """``value`` (a step size or limit: a NumPy number or a per-parameter array) in
+    ``like``'s dtype, so that it does not widen a float32 update to float64. A
+    Python float passes through: NumPy rounds it to the array's type instead."""
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype != like.dtype:
+        return value.astype(like.dtype)
+    return value
+
+
 class SGD:
-    """Plain gradient descent: ``theta <- theta - step * g``."""
+    """Plain gradient descent: ``theta <- theta - step * g``.
+
+    ``theta`` and ``g`` share one dtype (float64 or float32), and so does the update."""
 
     name = "sgd"
 
-    def __init__(self, size):
+    def __init__(self, size, dtype="float64"):
         self.size = size
+        self.dtype = np.dtype(dtype)
 
     def step(self, theta, g, step_size):
         """Apply ``theta -= step_size * g`` in place."""
-        theta -= step_size * g
+        theta -= _as_dtype_of(step_size, g) * g
 
     def state(self):
         """Arrays needed to resume (none for SGD)."""
@@ -48,14 +60,17 @@ class Adam:
 
     ``theta`` and ``g`` are flat vectors; ``step`` is a number or an array of
     the same length (the vectorised runs give every run its own step size).
+    The moments ``m`` and ``v`` have ``dtype``, the parameters' type, and the
+    whole update is computed in it: the scalar factors are Python floats,
+    which NumPy rounds to the arrays' type instead of widening the arrays.
     """
 
     name = "adam"
 
-    def __init__(self, size, beta1=0.5, beta2=0.999, eps=EPS_ADAM):
+    def __init__(self, size, beta1=0.5, beta2=0.999, eps=EPS_ADAM, dtype="float64"):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = np.zeros(size)
-        self.v = np.zeros(size)
+        self.m = np.zeros(size, dtype=dtype)
+        self.v = np.zeros(size, dtype=dtype)
         self.t = 0
 
     def step(self, theta, g, step_size):
@@ -66,7 +81,7 @@ class Adam:
         self.m += (1.0 - b1) * g
         self.v *= b2
         self.v += (1.0 - b2) * (g * g)
-        corrected_step = step_size * math.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t)
+        corrected_step = _as_dtype_of(step_size * math.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t), self.m)
         denom = np.sqrt(self.v)
         denom += self.eps
         update = corrected_step * self.m
@@ -89,12 +104,12 @@ class Adam:
         self.t = int(state["t"])
 
 
-def make_optimizer(name, size, beta1=0.5, beta2=0.999, eps=EPS_ADAM):
-    """``"sgd"`` or ``"adam"`` for a flat vector of ``size`` parameters."""
+def make_optimizer(name, size, beta1=0.5, beta2=0.999, eps=EPS_ADAM, dtype="float64"):
+    """``"sgd"`` or ``"adam"`` for a flat vector of ``size`` parameters of ``dtype``."""
     if name == "sgd":
-        return SGD(size)
+        return SGD(size, dtype)
     if name == "adam":
-        return Adam(size, beta1, beta2, eps)
+        return Adam(size, beta1, beta2, eps, dtype)
     raise ValueError(f"optimizer must be 'sgd' or 'adam', got {name!r}")
 
 
@@ -134,7 +149,7 @@ def clip_gradient_norms(weight_grads, max_norm):
         before += sq
         over = sq > max_norm * max_norm
         if over.any():
-            scale = np.where(over, max_norm / np.sqrt(np.where(over, sq, 1.0)), 1.0)
+            scale = np.where(over, max_norm / np.sqrt(np.where(over, sq, 1.0)), 1.0).astype(g.dtype, copy=False)
             g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
             sq = np.where(over, max_norm * max_norm, sq)
             clipped += over
@@ -171,7 +186,9 @@ def average_weights(avg, theta, decay, count):
 def clip_weights(theta, limit):
     """Clamp every parameter (in place) to ``[-limit, limit]``: ``theta <- min(max(theta, -c), c)``.
 
-    ``limit`` is a number, or an array as long as ``theta`` (one limit per parameter).
+    ``limit`` is a number, or an array as long as ``theta`` (one limit per parameter),
+    rounded to ``theta``'s dtype.
     """
+    limit = _as_dtype_of(limit, theta)
     np.minimum(theta, limit, out=theta)
     np.maximum(theta, -limit, out=theta)

@@ -13,19 +13,21 @@ The file holds no pickles. Its entries (NumPy arrays, one per name):
 ``seed``, ``iteration``,        0-d integers
 ``ema_count``
 ``G/W1``, ``G/b1``, ... ``D/``  every parameter array (``G_ema/...`` when ``ema``
-                                is on), float64
-``opt_G/m``, ``/v``, ``/t``     Adam's moments and step count (nothing for SGD);
-``opt_D/...``                   the same for D
+                                is on), in the config's ``dtype``
+``opt_G/m``, ``/v``, ``/t``     Adam's moments (in the config's ``dtype``) and step
+``opt_D/...``                   count (nothing for SGD); the same for D
 ``streams/real/bit_generator``  the NumPy bit generator's state as JSON (its
 ``streams/noise/...``           128-bit integers fit JSON), and ``.../rows``:
-                                the rows drawn but not yet used
-``history``                     the history table, one row per iteration
+                                the rows drawn but not yet used (config's ``dtype``)
+``history``                     the history table, one row per iteration (float64)
 ``history_columns``             its column names
 ==============================  =================================================
 
 ``load_run`` validates everything before it builds anything: the format tag
 and version, every entry's presence, dtype and shape (against the config:
-parameters, moments, stream widths, the history's width and length), the
+parameters, moments and stream rows in its ``dtype``, float64 or float32, a
+file written before ``dtype`` existed being float64; stream widths, the
+history's width and length), the
 scalars' ranges, finiteness of parameters and moments, the bit generators'
 states, and the size of the networks the config asks for
 (``Config.check_size``: at most ``gan_core.config.MAX_PARAMETERS``, counted
@@ -111,6 +113,7 @@ def save_run(trainer, path):
 
 def state_to_arrays(state):
     """The ``{entry: array}`` a run file holds for ``state`` (a ``Trainer.state_dict()``)."""
+    dtype = np.dtype(state["config"].get("dtype", "float64"))
     arrays = {"format": np.array(FORMAT), "version": np.array(VERSION),
               "config": np.array(json.dumps(state["config"])),
               "seed": np.array(state["seed"], dtype=np.int64),
@@ -118,13 +121,13 @@ def state_to_arrays(state):
               "ema_count": np.array(state["ema_count"], dtype=np.int64)}
     for net in ("G", "D", "G_ema"):
         for k, v in (state[net] or {}).items():
-            arrays[f"{net}/{k}"] = np.asarray(v, dtype=np.float64)
+            arrays[f"{net}/{k}"] = np.asarray(v, dtype=dtype)
     for opt in ("opt_G", "opt_D"):
         for k, v in state[opt].items():
-            arrays[f"{opt}/{k}"] = np.asarray(v, dtype=np.int64 if k == "t" else np.float64)
+            arrays[f"{opt}/{k}"] = np.asarray(v, dtype=np.int64 if k == "t" else dtype)
     for name, stream in state["streams"].items():
         arrays[f"streams/{name}/bit_generator"] = np.array(json.dumps(stream["bit_generator"]))
-        arrays[f"streams/{name}/rows"] = np.asarray(stream["rows"], dtype=np.float64)
+        arrays[f"streams/{name}/rows"] = np.asarray(stream["rows"], dtype=dtype)
     arrays["history"] = np.asarray(state["history"], dtype=np.float64).reshape(-1, len(COLUMNS))
     arrays["history_columns"] = np.array(COLUMNS)
     return arrays
@@ -219,14 +222,23 @@ def _read_state(reader):
     where = f"{reader.path!r}"
     present = reader.names()
 
+    run_dtype = np.dtype(np.float64)  # the config's dtype, set once the config is read
+
     def header(name, kind, shape):
+        """Check entry ``name``'s dtype and shape from its header. ``kind``: ``"text"``, ``"int"``,
+        ``"float"`` (float64) or ``"run"`` (the config's dtype: parameters, moments, stream rows)."""
         if name not in present:
             raise RunFileError(f"{where} lacks the entry {name!r}")
         _, got_shape, dtype = reader.headers[name]
-        kinds = {"text": "U", "int": "iu", "float": "f"}[kind]
-        if dtype.kind not in kinds or (kind == "float" and dtype != np.float64):
-            want = {"text": "text", "int": "an integer", "float": "float64 numbers"}[kind]
-            raise RunFileError(f"{where}: entry {name!r} must hold {want}, got dtype {dtype}")
+        if kind == "text" or kind == "int":
+            if dtype.kind not in {"text": "U", "int": "iu"}[kind]:
+                raise RunFileError(f"{where}: entry {name!r} must hold {'text' if kind == 'text' else 'an integer'}, "
+                                   f"got dtype {dtype}")
+        else:
+            want = np.dtype(np.float64) if kind == "float" else run_dtype
+            if dtype != want:
+                why = " (the config's dtype)" if kind == "run" else ""
+                raise RunFileError(f"{where}: entry {name!r} must hold {want.name} numbers{why}, got dtype {dtype}")
         if len(got_shape) != len(shape) or any(s is not None and s != g for s, g in zip(shape, got_shape)):
             want = "a single value" if shape == () else "shape " + _shape_text(shape)
             raise RunFileError(f"{where}: entry {name!r} must be {want}, got shape {got_shape}")
@@ -246,10 +258,11 @@ def _read_state(reader):
         except ValueError as e:
             raise RunFileError(f"{where}: {e}") from None
 
-    def floats(name, shape, finite=True):
-        header(name, "float", shape)
+    def floats(name, shape, finite=True, kind="float"):
+        header(name, kind, shape)
+        dtype = np.float64 if kind == "float" else run_dtype
         try:
-            return check_array(name, reader.read(name), shape=shape, finite=finite)
+            return check_array(name, reader.read(name), shape=shape, finite=finite, dtype=dtype)
         except ValueError as e:
             raise RunFileError(f"{where}: {e}") from None
 
@@ -289,6 +302,7 @@ def _read_state(reader):
         config.check_size()  # Config.parameter_count() from the widths alone, before any array exists
     except ValueError as e:
         raise RunFileError(f"{where}: entry 'config' asks for networks too large to load: {e}") from None
+    run_dtype = np.dtype(config.dtype)
 
     # 3. the set of entries this config needs, and nothing else
     g_sizes, d_sizes = layer_sizes(config)
@@ -320,14 +334,14 @@ def _read_state(reader):
     # 5. every shape from the headers, before reading any large array
     for net, shapes in nets.items():
         for k, shape in shapes.items():
-            header(f"{net}/{k}", "float", shape)
+            header(f"{net}/{k}", "run", shape)
     if config.optimizer == "adam":
         for opt, n in n_params.items():
-            header(f"{opt}/m", "float", (n,))
-            header(f"{opt}/v", "float", (n,))
+            header(f"{opt}/m", "run", (n,))
+            header(f"{opt}/v", "run", (n,))
     widths = {"real": config.X_DIM, "noise": config.Z_DIM}
     for s, width in widths.items():
-        rows = header(f"streams/{s}/rows", "float", (None, width))
+        rows = header(f"streams/{s}/rows", "run", (None, width))
         if rows[0] > MAX_STREAM_ROWS:
             raise RunFileError(f"{where}: entry 'streams/{s}/rows' has {rows[0]} rows; a stream holds at most "
                                f"{MAX_STREAM_ROWS}")
@@ -335,11 +349,12 @@ def _read_state(reader):
     header("history_columns", "text", (len(COLUMNS),))
 
     # 6. the values
-    params = {net: {k: floats(f"{net}/{k}", shape) for k, shape in shapes.items()} for net, shapes in nets.items()}
+    params = {net: {k: floats(f"{net}/{k}", shape, kind="run") for k, shape in shapes.items()}
+              for net, shapes in nets.items()}
     opts = {}
     for opt, n in n_params.items():
         if config.optimizer == "adam":
-            m, v = floats(f"{opt}/m", (n,)), floats(f"{opt}/v", (n,))
+            m, v = floats(f"{opt}/m", (n,), kind="run"), floats(f"{opt}/v", (n,), kind="run")
             if (v < 0).any():
                 raise RunFileError(f"{where}: entry '{opt}/v' holds negative second moments")
             t = integer(f"{opt}/t", 0, 2 * MAX_ITERATIONS)
@@ -348,7 +363,7 @@ def _read_state(reader):
             opts[opt] = {}
     streams = {s: {"bit_generator": _check_bit_generator(where, f"streams/{s}/bit_generator",
                                                          as_json(f"streams/{s}/bit_generator")),
-                   "rows": floats(f"streams/{s}/rows", (None, width))}
+                   "rows": floats(f"streams/{s}/rows", (None, width), kind="run")}
                for s, width in widths.items()}
     history = floats("history", (iteration, len(COLUMNS)), finite=False)
     columns = tuple(str(c) for c in reader.read("history_columns"))

@@ -16,6 +16,13 @@ optional weight clipping (every parameter to ``[-WEIGHT_CLIP, WEIGHT_CLIP]``).
 The trainer reads its ``config`` at every step, so step sizes, clips, batch
 size, optimizer settings and the loss can change between any two steps.
 
+``Config.dtype`` (``"float64"`` or ``"float32"``) is the type everything of a
+step is computed in: parameters, gradients, optimizer moments, the rows of the
+data streams (drawn in float64 and rounded, so both types see the same random
+sequence) and every activation. Only the history's figures (D's mean outputs,
+the losses, the norms) are kept as float64, and ``generate``/``sample`` return
+float64 arrays, computed by the network in its type.
+
 The trainer owns no file I/O: ``state_dict()`` gives everything needed to
 continue the run exactly (parameters, optimizer moments, the bit generators'
 states and stream positions, the history), and ``Trainer.from_state_dict``
@@ -53,14 +60,16 @@ def seed_sequences(seed):
     return np.random.SeedSequence(seed).spawn(5)
 
 
-def real_stream(seq, x_dim):
-    """The stream of real signals of a run (``sample_sines`` rows from ``seq``)."""
-    return RowStream(lambda k, rng: sample_sines(k, rng, x_dim), np.random.default_rng(seq))
+def real_stream(seq, x_dim, dtype="float64"):
+    """The stream of real signals of a run (``sample_sines`` rows from ``seq``, drawn
+    in float64 and handed out in ``dtype``)."""
+    return RowStream(lambda k, rng: sample_sines(k, rng, x_dim), np.random.default_rng(seq), dtype)
 
 
-def noise_stream(seq, z_dim):
-    """The stream of ``N(0, I)`` noise rows of width ``z_dim`` from ``seq``."""
-    return RowStream(lambda k, rng: rng.standard_normal((k, z_dim)), np.random.default_rng(seq))
+def noise_stream(seq, z_dim, dtype="float64"):
+    """The stream of ``N(0, I)`` noise rows of width ``z_dim`` from ``seq`` (drawn in
+    float64, handed out in ``dtype``)."""
+    return RowStream(lambda k, rng: rng.standard_normal((k, z_dim)), np.random.default_rng(seq), dtype)
 
 
 def _mean(a):
@@ -101,13 +110,14 @@ class Trainer:
         self.seed, self.config = new_seed, config
         c = self.config
         g_seq, d_seq, data_seq, noise_seq, sample_seq = seed_sequences(self.seed)
-        self.G = Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq))
-        self.D = Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq))
+        self.G = Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq), dtype=c.dtype)
+        self.D = Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq),
+                               dtype=c.dtype)
         self.G_ema = self.G.copy() if c.ema is not None else None
         self.ema_count = 0
         self._sample_seq = sample_seq
-        self._real = real_stream(data_seq, c.X_DIM)
-        self._noise = noise_stream(noise_seq, c.Z_DIM)
+        self._real = real_stream(data_seq, c.X_DIM, c.dtype)
+        self._noise = noise_stream(noise_seq, c.Z_DIM, c.dtype)
         self._make_optimizers()
         self.history = History()
         self.iteration = 0
@@ -125,8 +135,8 @@ class Trainer:
     def _make_optimizers(self):
         c = self.config
         self._optimizer_name = c.optimizer
-        self.opt_G = make_optimizer(c.optimizer, self.G.theta.size, c.adam_beta1, c.adam_beta2)
-        self.opt_D = make_optimizer(c.optimizer, self.D.theta.size, c.adam_beta1, c.adam_beta2)
+        self.opt_G = make_optimizer(c.optimizer, self.G.theta.size, c.adam_beta1, c.adam_beta2, dtype=c.dtype)
+        self.opt_D = make_optimizer(c.optimizer, self.D.theta.size, c.adam_beta1, c.adam_beta2, dtype=c.dtype)
 
     def set(self, **changes):
         """Change hyperparameters for the next step (validated; architecture needs ``reset``).
@@ -137,7 +147,8 @@ class Trainer:
         """
         arch = [k for k in changes if k in ARCHITECTURE_FIELDS and changes[k] != getattr(self.config, k)]
         if arch:
-            raise ValueError(f"{', '.join(arch)} change(s) the networks' shapes: call reset({arch[0]}=...) instead")
+            what = "number type" if arch == ["dtype"] else "shapes"
+            raise ValueError(f"{', '.join(arch)} change(s) the networks' {what}: call reset({arch[0]}=...) instead")
         checked = {k: check_value(k, v) for k, v in changes.items()}
         for k, v in checked.items():
             setattr(self.config, k, v)
@@ -268,11 +279,14 @@ class Trainer:
         return self.G_ema if self.G_ema is not None and self.ema_count > 0 else self.G
 
     def generate(self, z):
-        """``G(z)`` for noise ``z`` of shape ``(n, Z_DIM)`` (the sampling generator)."""
+        """``G(z)`` for noise ``z`` of shape ``(n, Z_DIM)`` (the sampling generator), as float64.
+
+        A float32 run computes ``G(z)`` in float32 (``z`` rounded first) and
+        returns the result widened to float64, the type the metrics expect."""
         if self.diverged is not None:
             raise FloatingPointError(f"{self.diverged}: its generator has no samples to give")
         z = check_array("z", z, shape=(None, self.config.Z_DIM))
-        return self.sampler.forward(z).copy()
+        return self.sampler.forward(z).astype(np.float64)
 
     def sample(self, n, rng=None):
         """``n`` generated signals, shape ``(n, X_DIM)``, from ``z ~ N(0, I)``.

@@ -44,7 +44,8 @@ class StackedNet:
     def __init__(self, nets):
         net, k = nets[0], len(nets)
         size = k * net.theta.size
-        self.theta, self.grad = np.empty(size), np.zeros(size)
+        self.dtype = net.dtype
+        self.theta, self.grad = np.empty(size, dtype=self.dtype), np.zeros(size, dtype=self.dtype)
         self.owner = np.empty(size, dtype=np.intp)
         self.acts = net.activations
         self.W, self.b, self.gW, self.gb = [], [], [], []
@@ -141,11 +142,12 @@ class ParallelRuns:
         Gs, Ds, self._streams, self._sample_seqs = [], [], {}, []
         for sd in self.seeds:
             g_seq, d_seq, data_seq, noise_seq, sample_seq = seed_sequences(sd)
-            Gs.append(Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq)))
-            Ds.append(Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq)))
+            Gs.append(Generator(c.Z_DIM, c.G_HIDDEN, c.X_DIM, rng=np.random.default_rng(g_seq), dtype=c.dtype))
+            Ds.append(Discriminator(c.X_DIM, c.D_HIDDEN, leaky_slope=c.leaky_slope, rng=np.random.default_rng(d_seq),
+                                    dtype=c.dtype))
             self._sample_seqs.append(sample_seq)
             if sd not in self._streams:
-                self._streams[sd] = (real_stream(data_seq, c.X_DIM), noise_stream(noise_seq, c.Z_DIM))
+                self._streams[sd] = (real_stream(data_seq, c.X_DIM, c.dtype), noise_stream(noise_seq, c.Z_DIM, c.dtype))
         self._distinct = list(self._streams)
         self._row = np.array([self._distinct.index(sd) for sd in self.seeds])
         self.G, self.D = StackedNet(Gs), StackedNet(Ds)
@@ -155,8 +157,8 @@ class ParallelRuns:
         self._lr_G, self._lr_D = self._column("step_size_G"), self._column("step_size_D")
         self._gclip, self._wclip = self._column("GRADIENT_CLIP"), self._column("WEIGHT_CLIP")
         self._saturating = np.array([cf.g_loss == "saturating" for cf in self.configs])
-        self.opt_G = make_optimizer(c.optimizer, self.G.theta.size, c.adam_beta1, c.adam_beta2)
-        self.opt_D = make_optimizer(c.optimizer, self.D.theta.size, c.adam_beta1, c.adam_beta2)
+        self.opt_G = make_optimizer(c.optimizer, self.G.theta.size, c.adam_beta1, c.adam_beta2, dtype=c.dtype)
+        self.opt_D = make_optimizer(c.optimizer, self.D.theta.size, c.adam_beta1, c.adam_beta2, dtype=c.dtype)
         self.iteration = 0
         self.diverged = np.zeros(k, dtype=bool)
         self._d_real, self._d_fake, self._gnorm, self._dnorm = [], [], [], []
@@ -229,8 +231,8 @@ class ParallelRuns:
             if self.G_ema is not None:
                 self.ema_count += 1
                 average_weights(self.G_ema, G.theta, c.ema, self.ema_count)
-        self._d_real.append(p_real.mean(axis=(1, 2)))
-        self._d_fake.append(p_fake.mean(axis=(1, 2)))
+        self._d_real.append(p_real.mean(axis=(1, 2), dtype=np.float64))
+        self._d_fake.append(p_fake.mean(axis=(1, 2), dtype=np.float64))
         self.iteration += 1
 
     def _take(self, n):
@@ -255,11 +257,11 @@ class ParallelRuns:
     # ------------------------------------------------------------------ results
     @property
     def D_real(self):
-        return np.array(self._d_real).reshape(-1, self.k)
+        return np.array(self._d_real, dtype=np.float64).reshape(-1, self.k)
 
     @property
     def D_fake(self):
-        return np.array(self._d_fake).reshape(-1, self.k)
+        return np.array(self._d_fake, dtype=np.float64).reshape(-1, self.k)
 
     @property
     def grad_norm_G(self):
@@ -274,15 +276,16 @@ class ParallelRuns:
         return self.G_ema if self.G_ema is not None and self.ema_count > 0 else self.G.theta
 
     def sample(self, n):
-        """``(K, n, X_DIM)`` signals, each run from its own seed's sampling noise
-        (drawn as ``Trainer.sample`` draws it), from the weight average if ``ema``."""
+        """``(K, n, X_DIM)`` float64 signals, each run from its own seed's sampling noise
+        (drawn as ``Trainer.sample`` draws it, and computed in the runs' dtype as
+        ``Trainer.generate`` does), from the weight average if ``ema``."""
         z = np.stack([np.random.default_rng(sq).standard_normal((int(n), self.config.Z_DIM))
-                      for sq in self._sample_seqs])
+                      for sq in self._sample_seqs]).astype(self.G.dtype, copy=False)
         G = self.G
         saved = G.theta.copy()
         G.theta[...] = self.sampler_theta()
         with np.errstate(all="ignore"):
-            out = G.forward(z, keep=False).copy()
+            out = G.forward(z, keep=False).astype(np.float64)
         G.theta[...] = saved
         return out
 
