@@ -55,6 +55,8 @@ __all__ = [
 
 #: The three sine parameters, in the order the data module draws them.
 PARAM_NAMES = ("x0", "freq", "mult")
+#: The keys of what :func:`fit_sines` returns.
+FIT_KEYS = PARAM_NAMES + ("rmse",)
 #: A sample counts as a sine when its fit RMSE is below this.
 DEFAULT_RMSE_TOL = 0.05
 #: Slack on the range check so a real sample fitted to 1e-15 never fails it.
@@ -684,7 +686,14 @@ def coverage(samples, fit=None, bins=10, rmse_tol=DEFAULT_RMSE_TOL):
 # ---------------------------------------------------------------------------
 # everything at once
 # ---------------------------------------------------------------------------
-def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS):
+def _check_fit(fit, n):
+    """``fit`` as given by ``fit_sines`` for n samples: a dict of four finite (n,) arrays."""
+    if not hasattr(fit, "keys") or any(k not in fit for k in FIT_KEYS):
+        raise ValueError(f"fit must be the dict fit_sines(samples) returns, with keys {', '.join(FIT_KEYS)}")
+    return {k: check_array(f"fit[{k!r}]", fit[k], shape=(n,)) for k in FIT_KEYS}
+
+
+def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS, fit=None):
     """All quality figures of generated ``samples`` in one flat, JSON-ready dict.
 
     A real reference set R of ``n_real`` rows (default: as many as ``samples``) is
@@ -711,6 +720,8 @@ def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS):
     rng : None (seed ``REFERENCE_SEED``: same samples -> same report), an int seed,
         or a numpy Generator for the reference set.
     n_real : int in [2, 1e6] or None.  floor_repeats : int in [1, 10000], the null draws.
+    fit : None, or ``fit_sines(samples)`` when the caller has it already (it is the
+        costliest part; ``gan_core.experiments.measure`` fits once for all its figures).
 
     Returns
     -------
@@ -725,7 +736,7 @@ def evaluate(samples, rng=None, n_real=None, floor_repeats=FLOOR_REPEATS):
     gen, _ = _resolve_seed("rng", rng, REFERENCE_SEED)
     real = sample_sines(n_real, gen, x_dim=d)
 
-    fit = fit_sines(x)
+    fit = fit_sines(x) if fit is None else _check_fit(fit, n)
     ok = valid_mask(x, fit=fit)
     bands = null_bands(n, x_dim=d, repeats=floor_repeats, m=n_real)
     h = bands["bandwidth"]

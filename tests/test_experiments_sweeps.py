@@ -19,11 +19,29 @@ def test_box_coverage_counts_cells_of_the_real_box():
     assert E.box_coverage(rng.uniform(-1, 1, (50, 10))) == 0.0
 
 
-def test_measure_adds_box_cells_to_evaluate():
-    s = gan_core.sample_sines(100, np.random.default_rng(1))
+def test_measure_adds_box_cells_and_cell_distance_to_evaluate_from_one_fit(monkeypatch):
+    from gan_core.experiments import probes, sweeps
+    s = np.concatenate([gan_core.sample_sines(100, np.random.default_rng(1)), np.zeros((20, 10))])
+    full = metrics.evaluate(s)
+    fits = []
+    monkeypatch.setattr(sweeps, "fit_sines", lambda x: fits.append(1) or metrics.fit_sines(x))
     r = E.measure(s)
-    assert r["box_cells"] == E.box_coverage(s)
-    assert r["valid_fraction"] == metrics.evaluate(s)["valid_fraction"] == 1.0
+    assert len(fits) == 1                                        # evaluate and both box figures share it
+    assert r["box_cells"] == E.box_coverage(s) and r["cell_distance"] == probes.box_cell_distance(s)
+    assert {k: v for k, v in r.items() if k not in ("box_cells", "cell_distance")} == full
+    assert r["valid_fraction"] == 100 / 120
+
+
+def test_evaluate_takes_a_fit_and_checks_it():
+    s = gan_core.sample_sines(50, np.random.default_rng(2))
+    fit = metrics.fit_sines(s)
+    assert metrics.evaluate(s, fit=fit) == metrics.evaluate(s)
+    with pytest.raises(ValueError, match=r"^fit must be the dict fit_sines\(samples\) returns, with keys x0, freq, mult, rmse"):
+        metrics.evaluate(s, fit={"x0": fit["x0"]})
+    with pytest.raises(ValueError, match=r"^fit\['rmse'\] must"):
+        metrics.evaluate(s, fit={**fit, "rmse": fit["rmse"][:10]})
+    with pytest.raises(ValueError, match=r"^fit\['freq'\] must"):
+        metrics.evaluate(s, fit={**fit, "freq": np.full(50, np.nan)})
 
 
 def test_run_trains_times_and_measures():

@@ -17,6 +17,7 @@ LABELS = {
     "coverage_std_x0": "std x0", "coverage_std_freq": "std freq", "coverage_std_mult": "std mult",
     "coverage_bins_x0": "bins x0", "coverage_bins_freq": "bins freq", "coverage_bins_mult": "bins mult",
     "mean_rmse": "fit RMSE", "seconds": "seconds", "us_per_iteration": "us/it", "box_cells": "box cells",
+    "cell_distance": "cell dist.",
 }
 
 

@@ -65,9 +65,14 @@ def box_coverage(samples, cells=4, fit=None):
 
 
 def measure(samples):
-    """``gan_core.metrics.evaluate(samples)`` plus ``"box_cells"`` (:func:`box_coverage`)."""
-    report = evaluate(samples)
-    report["box_cells"] = box_coverage(samples)
+    """``gan_core.metrics.evaluate(samples)`` plus ``"box_cells"`` (:func:`box_coverage`) and
+    ``"cell_distance"`` (:func:`gan_core.experiments.probes.box_cell_distance`), all from one
+    ``fit_sines(samples)`` (the fit is most of the cost)."""
+    from .probes import box_cell_distance
+    fit = fit_sines(samples)
+    report = evaluate(samples, fit=fit)
+    report["box_cells"] = box_coverage(samples, fit=fit)
+    report["cell_distance"] = box_cell_distance(samples, fit=fit)
     return report
 
 
