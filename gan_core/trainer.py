@@ -73,7 +73,8 @@ def noise_stream(seq, z_dim, dtype="float64"):
 
 
 def _mean(a):
-    return a.item() if a.size == 1 else float(np.add.reduce(a, axis=None)) / a.size
+    """The mean of ``a`` as a Python float, summed in float64 whatever ``a``'s dtype."""
+    return a.item() if a.size == 1 else float(np.add.reduce(a, axis=None, dtype=np.float64)) / a.size
 
 
 class Trainer:

@@ -68,3 +68,32 @@ def test_networks_that_would_need_gigabytes_are_refused_before_allocating():
     with pytest.raises(ValueError, match=r"G_HIDDEN=\(4096, 4096, 4096\).*parameters"):
         gan_core.Trainer(recipe="book", G_HIDDEN=(4096, 4096, 4096))
     assert gan_core.recommended().parameter_count() < 20_000
+
+
+# --------------------------------------------------------------------------- dtype
+def test_dtype_is_float64_unless_asked_and_only_float64_or_float32():
+    from gan_core.config import ARCHITECTURE_FIELDS, DTYPES, LIVE_FIELDS
+    assert Config().dtype == gan_core.book().dtype == "float64" and DTYPES == ("float64", "float32")
+    assert Config(dtype="float32").dtype == "float32"
+    for bad in ("float16", "Float32", "f4", 32, None, ["float32"], True):
+        with pytest.raises(ValueError, match=r"^dtype must be one of 'float64', 'float32', got "):
+            Config(dtype=bad)
+    c = Config()
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        c.dtype = "int8"
+    assert c.dtype == "float64"
+    # it fixes the networks, like the widths: not a live field
+    assert "dtype" in ARCHITECTURE_FIELDS and "dtype" not in LIVE_FIELDS
+    assert Config(dtype="float32").architecture()["dtype"] == "float32"
+
+
+def test_a_config_dict_without_dtype_is_float64_and_dtype_round_trips():
+    d = Config(dtype="float32").to_dict()
+    assert d["dtype"] == "float32" and Config.from_dict(d).dtype == "float32"
+    del d["dtype"]  # a config written before dtype existed
+    assert Config.from_dict(d).dtype == "float64"
+
+
+def test_the_size_refusal_counts_the_dtypes_bytes():
+    with pytest.raises(ValueError, match=r"GiB with gradients and optimizer state in float32"):
+        Config(G_HIDDEN=(4096,) * 3, dtype="float32").check_size()

@@ -43,3 +43,23 @@ def test_a_stream_continues_exactly_from_its_state():
     assert np.array_equal(np.vstack([b.take(64) for _ in range(10)]), want)
     with pytest.raises(ValueError, match="stream rows"):
         b.load_state({"bit_generator": state["bit_generator"], "rows": np.zeros((3, 4))})
+
+
+def test_a_float32_stream_hands_out_the_float64_rows_rounded_and_resumes_exactly():
+    def draw(k, rng):
+        return sample_sines(k, rng)
+    wide = RowStream(draw, np.random.default_rng(7))
+    narrow = RowStream(draw, np.random.default_rng(7), dtype="float32")
+    got = [narrow.take(n) for n in (64, 4000, 100, 64)]  # crosses a block boundary
+    assert all(rows.dtype == np.float32 for rows in got)
+    want = np.vstack([wide.take(n) for n in (64, 4000, 100, 64)]).astype(np.float32)
+    assert np.array_equal(np.vstack(got), want)
+    state = narrow.state()
+    assert state["rows"].dtype == np.float32
+    ahead = np.vstack([narrow.take(64) for _ in range(70)])
+    twin = RowStream(draw, np.random.default_rng(1), dtype="float32")
+    twin.load_state(state)
+    again = np.vstack([twin.take(64) for _ in range(70)])
+    assert again.dtype == np.float32 and np.array_equal(again, ahead)
+    with pytest.raises(ValueError, match="stream rows must be real numbers"):
+        twin.load_state({"bit_generator": state["bit_generator"], "rows": np.array([["a"] * 10])})

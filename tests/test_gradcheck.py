@@ -130,3 +130,18 @@ def test_network_checks_name_shape_kind_and_rng():
         check_generator_through_discriminator(G, D, np.ones((2, 1)), kind="wasserstein")
     with pytest.raises(ValueError, match=r"^act must be a function"):
         check_activation(None, np.ones(3))
+
+
+def test_finite_differences_refuse_float32_networks_and_arrays():
+    """float32 keeps about 7 digits: a step of 1e-6 would be measured in rounding, so it is refused."""
+    G32, D32 = gan_core.Generator(seed=1, dtype="float32"), gan_core.Discriminator(seed=2, dtype="float32")
+    G, D = gan_core.Generator(seed=1), gan_core.Discriminator(seed=2)
+    with pytest.raises(ValueError, match=r"^net must be a float64 network for finite differences, got dtype float32"):
+        check_network(G32, np.ones((2, 1)))
+    with pytest.raises(ValueError, match=r"^G must be a float64 network.*dtype='float64'"):
+        check_generator_through_discriminator(G32, D, np.ones((2, 1)))
+    with pytest.raises(ValueError, match=r"^D must be a float64 network"):
+        check_generator_through_discriminator(G, D32, np.ones((2, 1)))
+    with pytest.raises(ValueError, match=r"^x must be a float64 array.*got dtype float32"):
+        numerical_gradient(lambda: 0.0, np.ones(3, dtype=np.float32))
+    assert max(check_network(G, np.ones((2, 1))).values()) < 1e-6  # the float64 twin checks as before

@@ -41,15 +41,17 @@ def _max_difference(a, b):
 
 
 # ------------------------------------------------------------------ exact resume
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("recipe", ["book", "recommended"])
 @pytest.mark.parametrize("saved_at", [0, 50])
-def test_save_load_train_equals_the_uninterrupted_run_bit_for_bit(tmp_path, recipe, saved_at):
-    straight = gan_core.Trainer(recipe=recipe, seed=7).train(100)
-    first = gan_core.Trainer(recipe=recipe, seed=7).train(saved_at)
+def test_save_load_train_equals_the_uninterrupted_run_bit_for_bit(tmp_path, recipe, saved_at, dtype):
+    straight = gan_core.Trainer(recipe=recipe, seed=7, dtype=dtype).train(100)
+    first = gan_core.Trainer(recipe=recipe, seed=7, dtype=dtype).train(saved_at)
     path = save_run(first, tmp_path / "run")
     assert path.endswith(".npz")
     resumed = load_run(path)
     assert resumed.iteration == saved_at and resumed.config == first.config
+    assert resumed.G.theta.dtype == resumed.D.theta.dtype == resumed._noise.state()["rows"].dtype == np.dtype(dtype)
     resumed.train(100 - saved_at)
     assert _max_difference(resumed, straight) == 0.0
     if recipe == "recommended":
@@ -70,21 +72,23 @@ def test_resume_twice_and_after_a_live_change(tmp_path):
     assert _max_difference(t, straight) == 0.0
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("recipe", ["book", "recommended"])
-def test_state_dict_round_trip_without_files(recipe):
-    straight = gan_core.Trainer(recipe=recipe, seed=2).train(60)
-    t = gan_core.Trainer(recipe=recipe, seed=2).train(25)
+def test_state_dict_round_trip_without_files(recipe, dtype):
+    straight = gan_core.Trainer(recipe=recipe, seed=2, dtype=dtype).train(60)
+    t = gan_core.Trainer(recipe=recipe, seed=2, dtype=dtype).train(25)
     twin = gan_core.Trainer.from_state_dict(t.state_dict())
     assert _max_difference(twin, t) == 0.0
     assert _max_difference(twin.train(35), straight) == 0.0
     # load_state_dict into an existing trainer of the same architecture
-    other = gan_core.Trainer(recipe=recipe, seed=99).train(3)
+    other = gan_core.Trainer(recipe=recipe, seed=99, dtype=dtype).train(3)
     other.load_state_dict(t.state_dict())
     assert _max_difference(other.train(35), straight) == 0.0
 
 
-def test_the_file_holds_exactly_the_state_dict(tmp_path):
-    t = gan_core.Trainer(recipe="recommended", seed=5).train(12)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_the_file_holds_exactly_the_state_dict(tmp_path, dtype):
+    t = gan_core.Trainer(recipe="recommended", seed=5, dtype=dtype).train(12)
     path = save_run(t, tmp_path / "run.npz")
     with np.load(path, allow_pickle=False) as f:
         stored = {k: f[k] for k in f.files}
@@ -92,6 +96,10 @@ def test_the_file_holds_exactly_the_state_dict(tmp_path):
     assert stored.keys() == wanted.keys()
     for k in wanted:
         assert stored[k].dtype == wanted[k].dtype and np.array_equal(stored[k], wanted[k]), k
+    # parameters, moments and stream rows in the run's dtype; the history always float64
+    assert {str(stored[k].dtype) for k in stored if k.split("/")[0] in ("G", "D", "G_ema")} == {dtype}
+    assert stored["opt_G/m"].dtype == stored["streams/real/rows"].dtype == np.dtype(dtype)
+    assert stored["history"].dtype == np.float64 and json.loads(str(stored["config"]))["dtype"] == dtype
     assert int(stored["version"]) == VERSION == 2
     assert json.loads(str(stored["streams/noise/bit_generator"]))["bit_generator"] == "PCG64"
     assert not [p for p in os.listdir(tmp_path) if p != "run.npz"]  # no temporary file left behind
@@ -179,13 +187,15 @@ def test_foreign_files(tmp_path):
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    """The entries of a saved recommended (Adam, EMA) run and of a saved book (SGD) run."""
+    """The entries of a saved recommended (Adam, EMA) run and of a saved book (SGD) run,
+    in float64 (``"recommended"``, ``"book"``) and in float32 (``"recommended-float32"``, ...)."""
     folder = tmp_path_factory.mktemp("runs")
     out = {}
     for recipe in ("recommended", "book"):
-        path = save_run(gan_core.Trainer(recipe=recipe, seed=3).train(20), folder / recipe)
-        with np.load(path, allow_pickle=False) as f:
-            out[recipe] = {k: f[k] for k in f.files}
+        for dtype, key in (("float64", recipe), ("float32", f"{recipe}-float32")):
+            path = save_run(gan_core.Trainer(recipe=recipe, seed=3, dtype=dtype).train(20), folder / key)
+            with np.load(path, allow_pickle=False) as f:
+                out[key] = {k: f[k] for k in f.files}
     return out
 
 
@@ -278,6 +288,23 @@ CORRUPTIONS = [
     ("recommended", {"history": lambda d: d["history"][:, :13]}, r"'history' must be shape \(20, 14\)"),
     ("recommended", {"history": lambda d: d["history"].astype(str)}, "'history' must hold float64"),
     ("recommended", {"history_columns": np.array(["a"] * 14)}, "'history_columns' is"),
+    # arrays whose dtype disagrees with the config's
+    ("recommended", {"config": lambda d: _config(d, dtype="float16")}, "'config' is invalid: dtype must be one of"),
+    ("recommended", {"config": lambda d: _config(d, dtype="float32")},
+     r"'G/W1' must hold float32 numbers \(the config's dtype\), got dtype float64"),
+    ("recommended-float32", {"config": lambda d: _config(d, dtype="float64")},
+     r"'G/W1' must hold float64 numbers \(the config's dtype\), got dtype float32"),
+    ("recommended-float32", {"D/b2": lambda d: d["D/b2"].astype(np.float64)}, "'D/b2' must hold float32 numbers"),
+    ("recommended-float32", {"G_ema/W3": lambda d: d["G_ema/W3"].astype(np.float64)}, "'G_ema/W3' must hold float32"),
+    ("recommended-float32", {"opt_G/v": lambda d: d["opt_G/v"].astype(np.float64)}, "'opt_G/v' must hold float32"),
+    ("recommended-float32", {"streams/noise/rows": lambda d: d["streams/noise/rows"].astype(np.float64)},
+     "'streams/noise/rows' must hold float32"),
+    ("recommended-float32", {"history": lambda d: d["history"].astype(np.float32)}, "'history' must hold float64"),
+    ("recommended-float32", {"G/W1": lambda d: d["G/W1"].astype(np.float16)}, "'G/W1' must hold float32"),
+    ("recommended-float32", {"D/W1": lambda d: _nan(d["D/W1"])}, "D/W1 must hold only finite numbers"),
+    ("book-float32", {"D/W3": lambda d: d["D/W3"].astype(np.float64)}, "'D/W3' must hold float32"),
+    ("book-float32", {"streams/real/rows": lambda d: d["streams/real/rows"].astype(">f4")},
+     "'streams/real/rows' must hold float32"),
 ]
 
 
@@ -326,3 +353,17 @@ def test_the_shapes_checked_are_the_shapes_a_trainer_builds():
     g, d = (_param_shapes(s) for s in layer_sizes(t.config))
     assert g == {k: v.shape for k, v in t.G.params.items()}
     assert d == {k: v.shape for k, v in t.D.params.items()}
+
+
+def test_a_file_written_before_dtype_existed_loads_as_float64_and_resumes_exactly(tmp_path, saved):
+    """Files of the same format version whose config has no ``dtype`` key (gan_core before it) are float64 runs."""
+    data = dict(saved["recommended"])
+    cfg = json.loads(str(data["config"]))
+    del cfg["dtype"]
+    data["config"] = np.array(json.dumps(cfg))
+    np.savez(tmp_path / "old.npz", **data)
+    old = load_run(tmp_path / "old.npz")
+    assert old.config.dtype == "float64" and old.G.theta.dtype == np.float64
+    fresh = load_run(save_run(gan_core.Trainer(recipe="recommended", seed=3, dtype="float64").train(20),
+                              tmp_path / "new"))
+    assert _max_difference(old.train(15), fresh.train(15)) == 0.0

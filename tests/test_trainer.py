@@ -170,3 +170,155 @@ def test_learn_freezes_one_player_exactly(learn):
     assert np.all(t.history[col][-30:] == 0.0)
     with pytest.raises(ValueError, match="learn must be one of"):
         t.set(learn="D only")
+
+
+# --------------------------------------------------------------------------- dtype
+#: Recorded before Config.dtype existed (float64 everywhere): parameters of
+#: Trainer(recipe="book", seed=0) after 500 iterations and of the recommended
+#: settings in float64 (seed 0) after 100: every 30th / 150th / 900th entry and
+#: the sums. The float64 path is unchanged: it was bit for bit on the machine
+#: these were taken on; the 1e-12 tolerance is for other BLAS builds, and is
+#: still 10^4 times finer than a single float32 rounding anywhere in the step.
+BOOK_500 = {
+    "G": ([0.249558812090401, 0.18543898721422805, -0.25, 0.03303301458137877, 0.022506071900598335, -0.25,
+           0.14421786616098792, 0.2010234361903152], -0.22771858370964093),
+    "D": ([0.10517027994588403, -0.2499576307877204, 0.01243308144406475, -0.15707184550715023,
+           -0.12942547122889847, 0.024688640777108667, -0.23480891365388531, -0.019256289883741593],
+          -3.589510393578979),
+}
+RECOMMENDED_FLOAT64_100 = {
+    "G": ([0.20632263824686203, -0.2567558383041787, 0.17804068648028654, -0.13879243319821, 0.14782631301733568,
+           0.16115037622033118, 0.08811530980584806, -0.016954961024465393, 0.0025288257664530327,
+           0.1965560861912859, 0.17069449490305502], 29.48960307029122),
+    "D": ([0.1165581531132135, -0.000525197670389625, -0.06517677970731461, 0.03302635993143654,
+           0.06704887655613559, 0.017581541736429077, 0.02354113719578994, 0.05155329922984557,
+           0.08726357023818299], 23.179369087871407),
+}
+
+
+def _assert_recorded(theta, recorded, every):
+    entries, total = recorded
+    assert theta.dtype == np.float64
+    assert np.allclose(theta[::every], entries, rtol=0, atol=1e-12)
+    assert abs(theta.sum() - total) < 1e-11
+
+
+def test_float64_runs_are_what_they_were_before_dtype_existed():
+    t = gan_core.Trainer(recipe="book", seed=0).train(500)
+    assert t.config.dtype == "float64"
+    _assert_recorded(t.G.theta, BOOK_500["G"], 30)
+    _assert_recorded(t.D.theta, BOOK_500["D"], 30)
+    t = gan_core.Trainer(recipe="recommended", seed=0, dtype="float64").train(100)
+    _assert_recorded(t.G.theta, RECOMMENDED_FLOAT64_100["G"], 150)
+    _assert_recorded(t.D.theta, RECOMMENDED_FLOAT64_100["D"], 900)
+
+
+@pytest.mark.parametrize("recipe,overrides", [
+    ("recommended", {}),
+    ("book", {"errata": "all"}),  # SGD, both clips and the chapter's gradients (bce_grad, dSigmoid, ...)
+    ("recommended", {"GRADIENT_CLIP": 0.05, "WEIGHT_CLIP": 0.1, "g_loss": "saturating", "errata": ("dSigmoid",)}),
+])
+def test_a_float32_run_computes_every_array_of_its_steps_in_float32(monkeypatch, recipe, overrides):
+    """Parameters, gradients, Adam's moments, the weight average, the stream rows and
+    every array that passes through a layer or an optimizer step: no float64 sneaks in."""
+    from gan_core import layers, optim
+    seen = []
+    forward, backward = layers.Dense.forward, layers.Dense.backward_preactivation
+    steps = {cls: cls.step for cls in (optim.Adam, optim.SGD)}
+
+    def spy_forward(self, x):
+        y = forward(self, x)
+        seen.extend([("forward x", x.dtype), ("forward y", y.dtype)])
+        return y
+
+    def spy_backward(self, dz, param_grads=True, input_grad=True):
+        dx = backward(self, dz, param_grads, input_grad)
+        seen.extend([("dz", dz.dtype), ("dW", self.dW.dtype)] + ([("dx", dx.dtype)] if dx is not None else []))
+        return dx
+
+    def spy_step(self, theta, g, step_size):
+        seen.extend([("theta", theta.dtype), ("g", g.dtype)])
+        steps[type(self)](self, theta, g, step_size)
+        seen.extend([("m", self.m.dtype), ("v", self.v.dtype)] if hasattr(self, "m") else [])
+
+    def spy_net_backward(self, dz, param_grads=True, input_grad=True):
+        seen.append(("network dz", dz.dtype))  # before MLP's own conversion of a foreign dtype
+        return net_backward(self, dz, param_grads, input_grad)
+
+    def spy_net_forward(self, x):
+        seen.append(("network x", x.dtype))
+        return net_forward(self, x)
+
+    from gan_core.mlp import MLP
+    net_backward, net_forward = MLP.backward_preactivation, MLP.forward
+    monkeypatch.setattr(MLP, "backward_preactivation", spy_net_backward)
+    monkeypatch.setattr(MLP, "forward", spy_net_forward)
+    monkeypatch.setattr(layers.Dense, "forward", spy_forward)
+    monkeypatch.setattr(layers.Dense, "backward_preactivation", spy_backward)
+    for cls in steps:
+        monkeypatch.setattr(cls, "step", spy_step)
+    t = gan_core.Trainer(recipe=recipe, seed=0, dtype="float32", ITER_NUM=100, **overrides).train(3)
+    kinds = {name for name, _ in seen}
+    assert kinds >= {"network x", "network dz", "forward x", "forward y", "dz", "dW", "dx", "theta", "g"}
+    assert [name for name, dt in seen if dt != np.float32] == []
+    arrays = [t.G.theta, t.G.grad, t.D.theta, t.D.grad, t._real.take(64), t._noise.take(64),
+              t.state_dict()["streams"]["real"]["rows"]]
+    if t.config.optimizer == "adam":
+        assert {"m", "v"} <= kinds
+        arrays += [t.G_ema.theta, t.opt_G.m, t.opt_G.v, t.opt_D.m, t.opt_D.v]
+    for arr in arrays:
+        assert arr.dtype == np.float32
+    assert t.history.to_array().dtype == np.float64 and np.isfinite(t.history.to_array()).all()
+
+
+def test_a_float32_run_starts_from_the_float64_draws_rounded():
+    wide = gan_core.Trainer(recipe="recommended", seed=4, dtype="float64")
+    narrow = gan_core.Trainer(recipe="recommended", seed=4, dtype="float32")
+    assert np.array_equal(narrow.G.theta, wide.G.theta.astype(np.float32))
+    assert np.array_equal(narrow.D.theta, wide.D.theta.astype(np.float32))
+    for a, b in ((narrow._real, wide._real), (narrow._noise, wide._noise)):
+        assert np.array_equal(a.take(5000), b.take(5000).astype(np.float32))
+    # after some training the two runs differ only by float32 rounding's drift
+    wide.train(20), narrow.train(20)
+    assert np.max(np.abs(narrow.G.theta - wide.G.theta)) < 1e-4
+
+
+def test_a_float32_run_samples_float64_signals_computed_in_float32():
+    t = gan_core.Trainer(recipe="recommended", seed=1, dtype="float32").train(30)
+    z = np.random.default_rng(0).standard_normal((40, t.config.Z_DIM))
+    x = t.generate(z)
+    assert x.dtype == np.float64
+    assert np.array_equal(x, t.G_ema.forward(z.astype(np.float32)).astype(np.float64))
+    assert t.sample(25).dtype == np.float64 and np.array_equal(t.sample(25), t.sample(25))
+    assert np.isfinite(evaluate(t.sample(200))["mmd2"])
+
+
+def test_dtype_changes_only_through_reset():
+    t = gan_core.Trainer(recipe="book", seed=2).train(5)
+    with pytest.raises(ValueError, match=r"dtype change\(s\) the networks' number type: call reset\(dtype=...\)"):
+        t.set(dtype="float32")
+    assert t.config.dtype == "float64" and t.G.theta.dtype == np.float64
+    t.set(dtype="float64")  # no change: accepted
+    t.reset(dtype="float32")
+    assert t.config.dtype == "float32" and t.iteration == 0
+    assert t.G.theta.dtype == t.D.theta.dtype == t._real.take(1).dtype == np.float32
+    with pytest.raises(ValueError, match="dtype must be one of 'float64', 'float32'"):
+        t.reset(dtype="float16")
+    assert t.config.dtype == "float32"
+    t.reset(dtype="float64").train(5)
+    assert np.array_equal(t.G.theta, gan_core.Trainer(recipe="book", seed=2).train(5).G.theta)
+
+
+@pytest.mark.parametrize("recipe", ["book", "recommended"])
+def test_a_float32_run_resumes_from_its_state_dict_bit_for_bit(recipe):
+    straight = gan_core.Trainer(recipe=recipe, seed=3, dtype="float32").train(80)
+    first = gan_core.Trainer(recipe=recipe, seed=3, dtype="float32").train(33)
+    twin = gan_core.Trainer.from_state_dict(first.state_dict())
+    assert twin.config.dtype == "float32" and twin.G.theta.dtype == np.float32
+    twin.train(47)
+    for a, b in ((twin.G.theta, straight.G.theta), (twin.D.theta, straight.D.theta),
+                 (twin.history.to_array(), straight.history.to_array())):
+        assert np.array_equal(a, b)
+    if recipe == "recommended":
+        assert np.array_equal(twin.G_ema.theta, straight.G_ema.theta)
+        assert np.array_equal(twin.opt_D.v, straight.opt_D.v) and twin.opt_D.v.dtype == np.float32
