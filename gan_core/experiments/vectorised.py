@@ -10,6 +10,11 @@ size and one clip threshold per parameter. Only the matrix products are
 batched (``np.matmul`` of ``(K, N, n_in) @ (K, n_in, n_out)``), so run ``k``
 follows ``Trainer(config_k, seed=seed_k)`` to rounding in the last digits
 (``tests/test_experiments_vectorised.py`` checks 1e-12 over 100 iterations).
+
+``Config.dtype`` works as in the Trainer: with ``"float32"`` the stacked
+parameters, gradients, moments and stream rows are float32, and the per-run
+step sizes and clip limits are rounded to float32 where the Trainer's Python
+floats are, so the ``recommended`` runs still follow their Trainers bit for bit.
 """
 import itertools
 import time
