@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 
+from .._blas import one_blas_thread
 from ..errata import ERRATA
 from .controls import build_controls, expand, layout, show_settings
 from .figure import DashboardFigure
@@ -285,6 +286,10 @@ class Dashboard:
 
     def _frame(self):
         """One frame: train a chunk, draw it, refresh the words. False if training stopped."""
+        with one_blas_thread():
+            return self._frame_body()
+
+    def _frame_body(self):
         t0 = time.perf_counter()
         done, stop = self.run.train_frame(self.chunk)
         t1 = time.perf_counter()
@@ -320,9 +325,10 @@ class Dashboard:
 
     def _redraw(self):
         """Draw the run into the picture; returns the time the view was ready (for the timings)."""
-        view = self.run.view()
-        t = time.perf_counter()
-        self.image.value = self.fig.render(view)
+        with one_blas_thread():
+            view = self.run.view()
+            t = time.perf_counter()
+            self.image.value = self.fig.render(view)
         return t
 
     # ------------------------------------------------------------------ words
