@@ -18,6 +18,7 @@ one thread itself. Run from the repository root::
     python bench/bench_recommended.py              # seeds 0 1 2
     python bench/bench_recommended.py 0 1 2 3 4    # any seeds
     python bench/bench_recommended.py --markdown   # also the README's table
+    python bench/bench_recommended.py --dtype float32   # the recipe in another dtype
 """
 import argparse
 import os
@@ -35,14 +36,14 @@ from gan_core import Trainer, metrics  # noqa: E402
 N = 1000
 
 
-def run(seed, n=N):
+def run(seed, n=N, **overrides):
     """One seed: the chapter's 50,000 iterations, then ours; times and our report."""
     chapter = ChapterGAN(seed, fixed=False)
     t0 = time.perf_counter()
     for _ in range(CONST["ITER_NUM"]):
         chapter.iteration()
     chapter_seconds = time.perf_counter() - t0
-    trainer = Trainer(recipe="recommended", seed=seed)
+    trainer = Trainer(recipe="recommended", seed=seed, **overrides)
     t0 = time.perf_counter()
     trainer.train()
     seconds = time.perf_counter() - t0
@@ -54,9 +55,12 @@ def main(argv=None):
     p = argparse.ArgumentParser(description="quality and speed of the recommended recipe")
     p.add_argument("seeds", type=int, nargs="*", default=[0, 1, 2])
     p.add_argument("--markdown", action="store_true", help="also print the README's table")
+    p.add_argument("--dtype", choices=("float64", "float32"), default=None,
+                   help="train the recipe in this dtype (default: the recipe's own)")
     args = p.parse_args(argv)
+    overrides = {} if args.dtype is None else {"dtype": args.dtype}
 
-    cfg = Trainer(recipe="recommended").config
+    cfg = Trainer(recipe="recommended", **overrides).config
     print("recommended:", ", ".join(f"{k}={v}" for k, v in cfg.to_dict().items() if v != ()))
     bands = metrics.null_bands(N)   # fill the cache outside the timings
     print(f"n = {N}; real vs real ({bands['repeats']} draws, {bands['percentiles'][0]:g}-"
@@ -65,7 +69,7 @@ def main(argv=None):
     print(f"{'seed':>4s} {'ours s':>7s} {'chapter s':>9s} {'valid':>6s} {'MMD2':>9s} {'1-NN':>6s}  verdict")
     results = []
     for seed in args.seeds:
-        r = run(seed)
+        r = run(seed, **overrides)
         results.append(r)
         verdict = "indistinguishable" if r["indistinguishable"] else "distinguishable"
         print(f"{seed:4d} {r['seconds']:7.1f} {r['chapter_seconds']:9.1f} {r['valid_fraction']:6.3f} "
