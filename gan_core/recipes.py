@@ -58,9 +58,9 @@ def recommended():
     need float64. Interleaved in one process a step cost 564 us in float32
     against 792 us in float64 (median of 12 rounds of 2,000 iterations), and
     ``bench/bench_recommended.py --dtype float32`` trained in 11.6 s against the
-    chapter's 23.0 s (median, 1.98x, on a busy machine), with median 1-NN 0.535. But a float32 run
-    follows another orbit of the game, and seed 2's valid share fell to 0.942
-    (float64: 0.952), below the 0.95 bar. Over seeds 0-5 the two are alike
+    chapter's 23.0 s (median, 1.98x, on a busy machine), with median 1-NN
+    0.535. But a float32 run follows another orbit of the game, and seed 2's
+    valid share fell to 0.942 (float64: 0.952), below the 0.95 bar. Over seeds 0-5 the two are alike
     (valid 0.941-0.975 in float32, 0.943-0.974 in float64; median 1-NN 0.536
     and 0.541): the valid bar is marginal for both, and seed 2 falls on the
     wrong side of it in float32. ``Trainer(recipe="recommended",
