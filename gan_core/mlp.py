@@ -80,23 +80,40 @@ class MLP:
         total = sum(int(np.prod(s)) for _, s in shapes)
         self.theta = np.empty(total, dtype=self.dtype)
         self.grad = np.zeros(total, dtype=self.dtype)
-        self.params, self.grads, self._slices = {}, {}, {}
+        self._shapes, self._slices = dict(shapes), {}
         start = 0
         for name, shape in shapes:
             stop = start + int(np.prod(shape))
             self._slices[name] = slice(start, stop)
-            self.params[name] = self.theta[start:stop].reshape(shape)
-            self.grads[name] = self.grad[start:stop].reshape(shape)
             start = stop
+        self._link(activations)
         for name, shape in shapes:  # draw in the order W1, b1, W2, b2, ...
             n_in = shape[0] if name[0] == "W" else 1
             self.params[name][...] = uniform_init(n_in, shape[-1], rng).reshape(shape)
+
+    def _link(self, activations):
+        """Make ``params``, ``grads``, the layers and ``weight_grad_views`` views into ``theta`` and ``grad``."""
+        self.params = {k: self.theta[sl].reshape(self._shapes[k]) for k, sl in self._slices.items()}
+        self.grads = {k: self.grad[sl].reshape(self._shapes[k]) for k, sl in self._slices.items()}
         self.layers = [
             Dense(self.params[f"W{i}"], self.params[f"b{i}"], self.grads[f"W{i}"], self.grads[f"b{i}"], act)
             for i, act in enumerate(activations, start=1)
         ]
         #: Flat views of each weight matrix's gradient (gradient clipping acts on these).
         self.weight_grad_views = [self.grad[self._slices[f"W{i}"]] for i in range(1, len(self.layers) + 1)]
+
+    def __getstate__(self):
+        # Pickle copies every array on its own, so views would come back as copies that no
+        # longer share theta's memory: keep the two flat vectors and re-link on loading.
+        state = {k: v for k, v in vars(self).items() if k not in ("params", "grads", "layers", "weight_grad_views")}
+        state["activations"] = self.activations
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        activations = state.pop("activations")
+        vars(self).update(state)
+        self._link(activations)
 
     @property
     def n_in(self):

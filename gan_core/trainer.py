@@ -28,6 +28,7 @@ continue the run exactly (parameters, optimizer moments, the bit generators'
 states and stream positions, the history), and ``Trainer.from_state_dict``
 rebuilds it; ``gan_core.persistence`` writes that dict to a file.
 """
+import functools
 import math
 
 import numpy as np
@@ -63,13 +64,23 @@ def seed_sequences(seed):
 def real_stream(seq, x_dim, dtype="float64"):
     """The stream of real signals of a run (``sample_sines`` rows from ``seq``, drawn
     in float64 and handed out in ``dtype``)."""
-    return RowStream(lambda k, rng: sample_sines(k, rng, x_dim), np.random.default_rng(seq), dtype)
+    return RowStream(functools.partial(_real_rows, x_dim=x_dim), np.random.default_rng(seq), dtype)
 
 
 def noise_stream(seq, z_dim, dtype="float64"):
     """The stream of ``N(0, I)`` noise rows of width ``z_dim`` from ``seq`` (drawn in
     float64, handed out in ``dtype``)."""
-    return RowStream(lambda k, rng: rng.standard_normal((k, z_dim)), np.random.default_rng(seq), dtype)
+    return RowStream(functools.partial(_noise_rows, z_dim=z_dim), np.random.default_rng(seq), dtype)
+
+
+# Module-level draw functions (not lambdas), so that a Trainer or ParallelRuns can be pickled
+# and sent to another process (gan_core.experiments.processes).
+def _real_rows(k, rng, x_dim):
+    return sample_sines(k, rng, x_dim)
+
+
+def _noise_rows(k, rng, z_dim):
+    return rng.standard_normal((k, z_dim))
 
 
 def _mean(a):

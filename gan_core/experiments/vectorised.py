@@ -53,19 +53,36 @@ class StackedNet:
         self.theta, self.grad = np.empty(size, dtype=self.dtype), np.zeros(size, dtype=self.dtype)
         self.owner = np.empty(size, dtype=np.intp)
         self.acts = net.activations
-        self.W, self.b, self.gW, self.gb = [], [], [], []
+        self._shapes = [((k,) + layer.W.shape, (k,) + layer.b.shape) for layer in net.layers]
+        self._link()
         start = 0
         for i, layer in enumerate(net.layers):
-            for name, src, views, gviews in (("W", layer.W, self.W, self.gW), ("b", layer.b, self.b, self.gb)):
-                stop = start + k * src.size
-                shape = (k,) + src.shape
+            for name, src, view in (("W", layer.W, self.W[i]), ("b", layer.b, self.b[i])):
+                for j, other in enumerate(nets):
+                    view[j] = getattr(other.layers[i], name)
+                self.owner[start:start + view.size] = np.repeat(np.arange(k), src.size)
+                start += view.size
+        self.ys = None
+
+    def _link(self):
+        """Make ``W``, ``b`` (and the gradients ``gW``, ``gb``) views into ``theta`` and ``grad``."""
+        self.W, self.b, self.gW, self.gb = [], [], [], []
+        start = 0
+        for shapes in self._shapes:
+            for shape, views, gviews in zip(shapes, (self.W, self.b), (self.gW, self.gb)):
+                stop = start + int(np.prod(shape))
                 views.append(self.theta[start:stop].reshape(shape))
                 gviews.append(self.grad[start:stop].reshape(shape))
-                for j, other in enumerate(nets):
-                    views[-1][j] = getattr(other.layers[i], name)
-                self.owner[start:stop] = np.repeat(np.arange(k), src.size)
                 start = stop
+
+    def __getstate__(self):
+        # as MLP's: pickle would turn the views into copies, so keep theta and grad and re-link
+        return {k: v for k, v in vars(self).items() if k not in ("W", "b", "gW", "gb", "ys")}
+
+    def __setstate__(self, state):
+        vars(self).update(state)
         self.ys = None
+        self._link()
 
     def run_theta(self, k, theta=None):
         """The flat parameter vector of run ``k`` in ``MLP.theta``'s order (W1, b1, W2, ...).
