@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_book_speed.py
 	$(PY) bench/bench_recommended.py --markdown
 	$(PY) bench/bench_vectorised.py
+	$(PY) bench/bench_notebooks.py
 
 clean-venv:
 	rm -rf $(VENV)
