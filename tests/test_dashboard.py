@@ -558,3 +558,111 @@ def test_share_field_cannot_be_edited_away(dash):
 
 def test_the_page_explains_why_dots_and_map_differ(dash):
     assert "ideal sines" in dash.note.value and "notebook 05" in dash.note.value
+
+
+# ------------------------------------------------------------------ what a frame costs
+def play_ticks(d, n):
+    """``n`` Play ticks, as the browser sends them."""
+    play = d.controls["play"]
+    play.playing = True
+    for _ in range(n):
+        play.value += 1
+    play.playing = False
+
+
+def top_row_pixels(d):
+    """The pixels of the samples panel (top left) of the last drawn frame."""
+    buf = np.asarray(d.fig.canvas.buffer_rgba())
+    (x0, y0), (x1, y1) = d.fig.axes[0, 0].bbox.get_points().astype(int)
+    h = buf.shape[0]
+    return buf[h - y1:h - y0, x0:x1].copy()
+
+
+def test_default_frame_and_picture_size():
+    d = Dashboard(quality_samples=50, n_show=10)
+    assert d.chunk == 50 and d.run.quality_every == 20 and d.top_every == 2
+    assert "chunk" not in d.share_link
+    assert d.image.layout.max_width == "960px"           # never scaled up by the page
+    with pytest.raises(ValueError, match="top_every"):
+        Dashboard(top_every=0)
+
+
+def test_play_redraws_the_top_row_every_other_frame_and_after_a_change():
+    dash = make(quality_every=100)                        # (a new quality point redraws that layer too)
+    draws = dash.fig.slow_draws
+    before = top_row_pixels(dash)
+    play_ticks(dash, 1)                                   # frame 1: series only
+    assert dash.fig.slow_draws == draws and np.array_equal(top_row_pixels(dash), before)
+    assert dash.trainer.iteration == CHUNK and "frame 1" in dash.readout_text
+    play_ticks(dash, 1)                                   # frame 2: every panel
+    assert dash.fig.slow_draws == draws + 1 and not np.array_equal(top_row_pixels(dash), before)
+    play_ticks(dash, 1)
+    assert dash.fig.slow_draws == draws + 1
+    dash.set(step_size_G=0.0316)                          # the frame after a change shows every panel
+    play_ticks(dash, 1)
+    assert dash.fig.slow_draws == draws + 2
+    assert "last frame: step_size_G 0.0316" in dash.readout_text
+    dash.step()                                           # Step always does
+    dash.step()
+    assert dash.fig.slow_draws == draws + 4
+
+
+def test_top_every_one_redraws_every_frame():
+    d = make(top_every=1)
+    draws = d.fig.slow_draws
+    play_ticks(d, 3)
+    assert d.fig.slow_draws == draws + 3
+
+
+def test_a_frame_uses_one_blas_thread(dash, monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    seen = []
+    heat_map = dash.run.heat_map
+
+    def spy():
+        seen.extend(i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas")
+        return heat_map()
+
+    monkeypatch.setattr(dash.run, "heat_map", spy)
+    dash.step()
+    assert seen and set(seen) == {1}
+
+
+def test_block_means_keep_a_bounded_number_of_points():
+    from gan_core.dashboard.figure import BlockMeans
+
+    bm = BlockMeans(2, max_points=8)
+    rows = np.column_stack([np.arange(1.0, 101.0), np.arange(1.0, 101.0) ** 2])
+    for k, row in enumerate(rows, 1):
+        bm.add(row)
+        t = bm.table()
+        assert 1 <= len(t) <= 9 and t[-1, 0] <= k
+        # every block is a mean of consecutive frames, so the weighted sum is the sum of the frames
+        weights = np.full(len(t), float(bm.block))
+        if k % bm.block:
+            weights[-1] = k % bm.block
+        assert np.allclose(weights @ t, rows[:k].sum(axis=0))
+    assert bm.block == 16 and len(bm.table()) == 7          # 6 blocks of 16 frames, then 4 frames
+    assert np.isclose(bm.table()[0, 0], np.mean(np.arange(1, 17)))
+    bm.clear()
+    assert len(bm.table()) == 0 and bm.frames == 0
+    with pytest.raises(ValueError):
+        BlockMeans(2, max_points=7)
+
+
+def test_long_runs_draw_at_most_max_points_a_line(dash):
+    from gan_core.dashboard.figure import MAX_POINTS
+
+    for _ in range(1200):                                 # 1,200 frames of one iteration, not drawn
+        dash.run.train_frame(1)
+    dash.step()
+    block = dash.fig._series.block
+    assert dash.fig._series.frames == 1201 and block == 8
+    for line in dash.fig._fast:
+        assert MAX_POINTS // 2 <= len(line.get_xdata()) <= MAX_POINTS + 1
+    x = dash.fig._fast[0].get_xdata()
+    assert dash.trainer.iteration - CHUNK * block <= x[-1] <= dash.trainer.iteration
+    assert x[0] == pytest.approx(np.mean(dash.run.series["it"][:block]))
+    dash.reset()                                          # a new run draws from its own frames
+    dash.step()
+    assert len(dash.fig._fast[0].get_xdata()) == 1

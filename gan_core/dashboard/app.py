@@ -31,8 +31,8 @@ from .controls import build_controls, expand, layout, show_settings
 from .figure import DashboardFigure
 from .live_run import EMA_DEFAULT, LiveRun, Verdict, parse_seed
 from .readout import WHY_DOTS_DIFFER, rate_text, readout_html, readout_lines, status_html, summary
-from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, LIVE_SLIDERS, MENUS, SETTABLE, SPEEDS, VIEW_SETTINGS,
-                       check_view_setting, make_link, parse_link, preset_config)
+from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, DEFAULT_CHUNK, DEFAULT_QUALITY_EVERY, LIVE_SLIDERS, MENUS,
+                       SETTABLE, SPEEDS, VIEW_SETTINGS, check_view_setting, make_link, parse_link, preset_config)
 
 
 class Dashboard:
@@ -43,20 +43,24 @@ class Dashboard:
     recipe : ``"book"``, ``"recommended"`` or ``"chapter"`` (book with every erratum on),
         the preset loaded at start and by Reset.
     seed : integer >= 0, the run's seed.
-    chunk : iterations per frame (default 300). speed : ``"full"``, ``"slow motion"`` or
+    chunk : iterations per frame (default ``settings.DEFAULT_CHUNK``, 50). speed : ``"full"``, ``"slow motion"`` or
         ``"very slow"``. learn : ``"both"``, ``"D only"`` or ``"G only"``.
     hide, lock : control names (see ``settings.CONTROL_NAMES``) to remove, or to show disabled.
     quality_every, quality_samples : measure quality every this many frames, on this many samples.
     n_show : generated and real samples drawn. width, height, dpi : the picture's size.
     history_limit : the trainer's history keeps at most this many rows.
+    top_every : while Play runs, the top row (samples, their fits, D's heat map) is redrawn every
+        this many frames, and on the first frame after any change (Step always redraws it).
     **settings : hyperparameters changed from the preset, e.g. ``step_size_D=0.05``
         (Reset goes back to the plain preset). Bad values raise ``ValueError`` naming them.
     """
 
-    def __init__(self, recipe="book", seed=0, *, chunk=300, speed="full", learn="both", hide=(), lock=(),
-                 quality_every=10, quality_samples=200, n_show=50, width=12.0, height=6.2, dpi=80,
-                 history_limit=200_000, **settings):
+    def __init__(self, recipe="book", seed=0, *, chunk=DEFAULT_CHUNK, speed="full", learn="both", hide=(), lock=(),
+                 quality_every=DEFAULT_QUALITY_EVERY, quality_samples=200, n_show=50, width=12.0, height=6.2, dpi=80,
+                 history_limit=200_000, top_every=2, **settings):
         preset_config(recipe)
+        if isinstance(top_every, bool) or not isinstance(top_every, (int, np.integer)) or top_every < 1:
+            raise ValueError(f"top_every must be an integer >= 1, got {top_every!r}")
         chunk, speed, learn = (check_view_setting(n, v) for n, v in (("chunk", chunk), ("speed", speed),
                                                                      ("learn", learn)))
         unknown = [n for n in tuple(hide) + tuple(lock) if n not in CONTROL_NAMES]
@@ -73,6 +77,8 @@ class Dashboard:
         self._status = ("", "info")
         self._display = None
         self._frame_log = []                       # (time, iterations) of the last frames
+        self.top_every = int(top_every)
+        self._top_frame, self._top_due = 0, True
         self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
         c = self.run.config
         self.controls = build_controls(c, recipe, self.run.trainer.seed, chunk, speed, learn)
@@ -80,7 +86,9 @@ class Dashboard:
 
         self.readout_widget = HTML(layout=Layout(margin="4px 0 0 6px"))
         self.status_widget = HTML(layout=Layout(margin="0 0 0 6px", min_height="22px"))
-        self.image = Image(format="jpeg", layout=Layout(width="100%", max_width="1100px"))
+        # shown at its own size at most: a browser that scales the picture up rasterises it again
+        # every frame (in headless Chromium, ~7 ms of CPU a frame at 1100 px wide for a 960 px frame)
+        self.image = Image(format="jpeg", layout=Layout(width="100%", max_width=f"{round(width * dpi)}px"))
         self.note = HTML(f"<div style='color:#555;font-size:12px;max-width:1080px'>{WHY_DOTS_DIFFER}</div>")
         self.widget, self.rows = layout(self.controls, self.readout_widget, self.status_widget, self.image,
                                         self.note)
@@ -123,7 +131,7 @@ class Dashboard:
     def _wire(self):
         ctl = self.controls
         ctl["play"].observe(self._on_play, names="value")
-        ctl["step"].on_click(lambda _b: self._frame())
+        ctl["step"].on_click(lambda _b: self._frame(top=True))
         ctl["reset"].on_click(lambda _b: self.reset())
         ctl["chunk"].observe(lambda _c: self._refresh(), names="value")
         ctl["speed"].observe(self._on_speed, names="value")
@@ -151,7 +159,7 @@ class Dashboard:
         # A tick raises the value by one; the stop button sends it back to 0 (a pause).
         if self._quiet or change["new"] <= change["old"] or not self.controls["play"].playing:
             return
-        self._frame()
+        self._frame(top=None)
 
     def _on_speed(self, change):
         self.controls["play"].interval = SPEEDS[change["new"]]
@@ -220,6 +228,7 @@ class Dashboard:
         the readout and share link, and the picture after a restart."""
         self._message(verdict.message, "error" if verdict.kind == "refused" else "info")
         self._show_settings()
+        self._top_due = True              # the first frame trained with a new setting shows every panel
         if verdict.kind == "restarted":
             self._frame_log = []
             self.fig.new_run()
@@ -270,7 +279,7 @@ class Dashboard:
     def step(self):
         """Train one frame (``chunk`` iterations) and redraw: the Step button. Called from a notebook
         cell, it also updates the dashboard's stored picture (for static readers)."""
-        ok = self._frame()
+        ok = self._frame(top=True)
         if self._display is not None:
             self._display[0].update(self._bundle(self._display[1]), raw=True)
         return ok
@@ -284,12 +293,17 @@ class Dashboard:
         """Iterations per frame (the ``chunk`` control)."""
         return int(self.controls["chunk"].value)
 
-    def _frame(self):
-        """One frame: train a chunk, draw it, refresh the words. False if training stopped."""
-        with one_blas_thread():
-            return self._frame_body()
+    def _frame(self, top=True):
+        """One frame: train a chunk, draw it, refresh the words. False if training stopped.
 
-    def _frame_body(self):
+        ``top``: redraw the top row (samples, fits, heat map); None (a Play tick) redraws it
+        every ``top_every`` frames, and always on the first frame after a change."""
+        if top is None:
+            top = self._top_due or self.run.frame_count + 1 - self._top_frame >= self.top_every
+        with one_blas_thread():
+            return self._frame_body(top)
+
+    def _frame_body(self, top):
         t0 = time.perf_counter()
         done, stop = self.run.train_frame(self.chunk)
         t1 = time.perf_counter()
@@ -305,7 +319,7 @@ class Dashboard:
         elif stop is not None:
             self._pause()
             self._message(f"{stop}. Press Reset (or lower the step sizes and change the seed).", "error")
-        t2 = self._redraw()
+        t2 = self._redraw(top or stop is not None)
         t3 = time.perf_counter()
         tm = self.timings
         for key, v in (("train_ms", t1 - t0), ("view_ms", t2 - t1), ("draw_ms", t3 - t2), ("frame_ms", t3 - t0)):
@@ -323,12 +337,15 @@ class Dashboard:
             play.playing = False
         return was
 
-    def _redraw(self):
-        """Draw the run into the picture; returns the time the view was ready (for the timings)."""
+    def _redraw(self, top=True):
+        """Draw the run into the picture (with ``top``, the top row too); returns the time the
+        view was ready (for the timings)."""
         with one_blas_thread():
-            view = self.run.view()
+            view = self.run.view(top=top)
             t = time.perf_counter()
             self.image.value = self.fig.render(view)
+        if top:
+            self._top_frame, self._top_due = self.run.frame_count, False
         return t
 
     # ------------------------------------------------------------------ words
@@ -397,7 +414,7 @@ class Dashboard:
         """The query string of the current settings (the ``share`` field): the app opened with it
         (``make dashboard``, then ``http://127.0.0.1:8866/`` + this) starts with these settings."""
         view = {}
-        if self.chunk != 300:
+        if self.chunk != DEFAULT_CHUNK:
             view["chunk"] = self.chunk
         if self.run.learn != "both":
             view["learn"] = self.run.learn

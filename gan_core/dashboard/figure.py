@@ -38,7 +38,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from ..data import SINE_RANGES
-from .live_run import HEAT_FREQ, HEAT_MULT
+from .live_run import HEAT_FREQ, HEAT_MULT, SERIES
 
 GEN_COLOR = "#1f77b4"
 REAL_COLOR = "#9a9a9a"
@@ -59,6 +59,58 @@ def nice_up(v):
 def k_format(x, _pos=None):
     """Iteration tick labels: 0, 500, 5k, 12.5k."""
     return f"{x / 1000:g}k" if abs(x) >= 1000 else f"{x:g}"
+
+
+#: A time-series line draws at most this many points (block means of consecutive frames).
+MAX_POINTS = 256
+
+
+class BlockMeans:
+    """Means of consecutive blocks of frames of a growing table of series, at most ``max_points`` blocks.
+
+    ``add(row)`` appends one frame's values. A block holds ``block`` frames (1, 2, 4, ...):
+    when ``max_points`` blocks are full, neighbours are merged pairwise and ``block``
+    doubles, so a line keeps between ``max_points / 2`` and ``max_points`` points however
+    long the run, and adding a frame costs the same at frame 10 as at frame 10,000.
+    ``table()`` gives the block means, the block still filling included (so a line ends
+    at the last frame), shape ``(points, columns)``.
+    """
+
+    def __init__(self, columns, max_points=MAX_POINTS):
+        if max_points < 2 or max_points % 2:
+            raise ValueError(f"max_points must be an even integer >= 2, got {max_points!r}")
+        self.max_points = max_points
+        self._closed = np.empty((max_points, columns))
+        self._open = np.zeros(columns)
+        self.clear()
+
+    def clear(self):
+        """Forget every frame."""
+        self.block, self.frames, self._count, self._n_open = 1, 0, 0, 0
+        self._open[:] = 0.0
+
+    def add(self, row):
+        """Append one frame (a sequence of ``columns`` numbers)."""
+        self._open += row
+        self._n_open += 1
+        self.frames += 1
+        if self._n_open == self.block:
+            self._closed[self._count] = self._open / self.block
+            self._count += 1
+            self._open[:] = 0.0
+            self._n_open = 0
+            if self._count == self.max_points:
+                half = self.max_points // 2
+                self._closed[:half] = self._closed.reshape(half, 2, -1).mean(axis=1)
+                self._count = half
+                self.block *= 2
+
+    def table(self):
+        """The block means so far, shape ``(points, columns)``."""
+        t = self._closed[:self._count]
+        if self._n_open:
+            t = np.vstack([t, self._open / self._n_open])
+        return t
 
 
 def _box(ax, x_range, y_range):
@@ -186,20 +238,47 @@ class DashboardFigure:
             ax.tick_params(labelsize=7)
         for art in animated:
             art.set_animated(True)
+        self._series_lines = tuple(zip(self._l_dout, ("D_real", "D_fake"))) + tuple(
+            zip(self._l_loss, ("loss_D", "loss_G"))) + tuple(zip(self._l_grad, ("gD", "gDc", "gG", "gGc"))) + tuple(
+            zip(self._l_clip, ("clipD", "clipG")))
+        # Two layers over the background: the "slow" artists (the top row, drawn from a view's
+        # samples, and the quality lines, which change every quality_every frames) are kept as a
+        # bitmap with the background under them; every frame restores that bitmap and draws
+        # the per-frame series lines over it.
+        self._slow = (self._gen, self._heat, self._dots_fm, self._dots_xm, self._l_mmd, self._l_valid)
+        self._fast = tuple(line for line, _ in self._series_lines)
+        self._slow_layer = None
+        self._quality_points = -1
+        self.slow_draws = 0
+        self._col = {k: j for j, k in enumerate(SERIES)}
+        self._series = BlockMeans(len(SERIES))
+        self._series_source = None
+        self._quality_source = None
         self.limits = None
         self._background = None
-        self.frame_png = None
 
     def new_run(self):
         """Forget the axis limits of the last run (they may shrink again)."""
         self.limits = None
 
-    def _wanted_limits(self, view):
-        s = view.series
+    def _sync_series(self, series):
+        """Feed the frames of ``series`` (a run's per-frame lists) not yet seen to the block means;
+        a new run (new lists, or fewer frames) starts them again. Returns the table to draw."""
+        n = len(series["it"])
+        if series["it"] is not self._series_source or n < self._series.frames:
+            self._series.clear()
+            self._series_source = series["it"]
+        for k in range(self._series.frames, n):
+            self._series.add([series[key][k] for key in SERIES])
+        return self._series.table()
+
+    def _wanted_limits(self, table, iteration):
+        col = self._col
         old = self.limits or {"x": 0.0, "loss": (0.0, 2.0), "grad": (-3, 1)}
-        x = nice_up(max(float(s["it"][-1]) if s["it"] else 0.0, float(view.iteration), 2000.0))
+        last = float(table[-1, col["it"]]) if len(table) else 0.0
+        x = nice_up(max(last, float(iteration), 2000.0))
         lo, hi = old["loss"]
-        vals = np.asarray(s["loss_D"] + s["loss_G"], dtype=float)
+        vals = table[:, [col["loss_D"], col["loss_G"]]]
         vals = vals[np.isfinite(vals)]
         if vals.size:
             if vals.max() > hi:
@@ -207,7 +286,7 @@ class DashboardFigure:
             if vals.min() < lo:
                 lo = -nice_up(-1.1 * vals.min())
         glo, ghi = old["grad"]
-        g = np.asarray(s["gD"] + s["gDc"] + s["gG"] + s["gGc"], dtype=float)
+        g = table[:, [col["gD"], col["gDc"], col["gG"], col["gGc"]]]
         g = g[np.isfinite(g) & (g > 0)]
         if g.size:
             glo = min(glo, math.floor(math.log10(g.min())))
@@ -226,8 +305,13 @@ class DashboardFigure:
         self.background_draws += 1
 
     def render(self, view):
-        """Draw ``view`` (a ``FrameView``) over the kept background; returns the frame as JPEG bytes."""
-        s, q = view.series, view.quality
+        """Draw ``view`` (a ``FrameView``) over the kept layers; returns the frame as JPEG bytes.
+
+        A view without samples (``LiveRun.view(top=False)``, or a run that diverged) keeps the
+        top row as it was drawn last; the series lines are drawn every time."""
+        q = view.quality
+        table = self._sync_series(view.series)
+        stale = False
         if view.samples is not None and view.fit is not None:
             self._gen.set_segments([np.column_stack([self._x_idx, r]) for r in view.samples])
             fit = view.fit
@@ -236,23 +320,29 @@ class DashboardFigure:
             self._dots_xm.set_offsets(np.column_stack([fit["x0"], fit["mult"]]))
             self._dots_xm.set_array(view.scores)
             self._heat.set_data(view.heat)
-        it = np.asarray(s["it"])
-        for line, key in zip(self._l_loss, ("loss_D", "loss_G")):
-            line.set_data(it, s[key])
-        for line, key in zip(self._l_dout, ("D_real", "D_fake")):
-            line.set_data(it, s[key])
-        for line, key in zip(self._l_grad, ("gD", "gDc", "gG", "gGc")):
-            line.set_data(it, s[key])
-        for line, key in zip(self._l_clip, ("clipD", "clipG")):
-            line.set_data(it, s[key])
-        self._l_valid.set_data(q["it"], q["valid"])
-        self._l_mmd.set_data(q["it"], np.maximum(q["mmd2"], 1e-4) if q["mmd2"] else [])
+            stale = True
+        if len(q["it"]) != self._quality_points or q["it"] is not self._quality_source:
+            self._l_valid.set_data(q["it"], q["valid"])
+            self._l_mmd.set_data(q["it"], np.maximum(q["mmd2"], 1e-4) if q["mmd2"] else [])
+            self._quality_points, self._quality_source = len(q["it"]), q["it"]
+            stale = True
+        it = table[:, self._col["it"]]
+        for line, key in self._series_lines:
+            line.set_data(it, table[:, self._col[key]])
         self.iteration = view.iteration
-        limits = self._wanted_limits(view)
+        limits = self._wanted_limits(table, view.iteration)
         if self._background is None or limits != self.limits:
             self._draw_background(limits)
-        self.canvas.restore_region(self._background)
-        for art in self._animated:
+            stale = True
+        if stale or self._slow_layer is None:
+            self.canvas.restore_region(self._background)
+            for art in self._slow:
+                self.figure.draw_artist(art)
+            self._slow_layer = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.slow_draws += 1
+        else:
+            self.canvas.restore_region(self._slow_layer)
+        for art in self._fast:
             self.figure.draw_artist(art)
         return self._encode("jpeg")
 
@@ -260,12 +350,13 @@ class DashboardFigure:
         from PIL import Image
 
         buf = self.canvas.buffer_rgba()
-        img = Image.frombuffer("RGBA", (buf.shape[1], buf.shape[0]), buf, "raw", "RGBA", 0, 1).convert("RGB")
+        # The JPEG encoder reads the RGBA buffer as RGBX (the 4th byte skipped): no RGB copy first.
+        img = Image.frombuffer("RGBX", (buf.shape[1], buf.shape[0]), buf, "raw", "RGBX", 0, 1)
         out = io.BytesIO()
         if fmt == "jpeg":
             img.save(out, format="jpeg", quality=80)
         else:
-            img.save(out, format="png", compress_level=6)
+            img.convert("RGB").save(out, format="png", compress_level=6)
         return out.getvalue()
 
     def png(self):

@@ -26,7 +26,7 @@ from ..data import SINE_RANGES, sample_sines
 from ..errata import ERRATA
 from ..experiments.probes import discriminator_scores
 from ..history import COLUMNS, History
-from .settings import (EMA_DEFAULT, LEARN_MODES, PRESETS, VIEW_SETTINGS, check_view_setting, format_value,
+from .settings import (DEFAULT_QUALITY_EVERY, EMA_DEFAULT, LEARN_MODES, PRESETS, VIEW_SETTINGS, check_view_setting, format_value,
                        preset_config)
 
 _COL = {name: k for k, name in enumerate(COLUMNS)}
@@ -85,12 +85,12 @@ class FrameView(NamedTuple):
 class LiveRun:
     """A training run that the dashboard drives (see the module docstring).
 
-    ``LiveRun(recipe="book", seed=0, quality_every=10, quality_samples=200, n_show=50,
+    ``LiveRun(recipe="book", seed=0, quality_every=20, quality_samples=200, n_show=50,
     history_limit=200_000, **overrides)``; ``recipe`` is one of :data:`PRESETS`,
     ``overrides`` are hyperparameters changed from the preset.
     """
 
-    def __init__(self, recipe="book", seed=0, *, quality_every=10, quality_samples=200, n_show=50,
+    def __init__(self, recipe="book", seed=0, *, quality_every=DEFAULT_QUALITY_EVERY, quality_samples=200, n_show=50,
                  history_limit=200_000, **overrides):
         for name, value, lo in (("quality_every", quality_every, 1), ("quality_samples", quality_samples, 10),
                                 ("n_show", n_show, 1), ("history_limit", history_limit, 1000)):
@@ -257,11 +257,13 @@ class LiveRun:
         q["mmd2"].append(metrics.mmd2(x, self.real_ref))
 
     # ------------------------------------------------------------ the view
-    def view(self):
-        """A :class:`FrameView` of the run as it is now (samples, their fit and D's scores, the heat map)."""
+    def view(self, top=True):
+        """A :class:`FrameView` of the run as it is now: the series, and with ``top`` (the default)
+        the samples, their fit, D's scores and the heat map (None without ``top``: the picture
+        keeps its top row as it was, which saves computing and drawing them)."""
         tr = self.trainer
         samples = fit = scores = heat = None
-        if tr.diverged is None:
+        if top and tr.diverged is None:
             samples = tr.sample(self.n_show)
             if np.isfinite(samples).all():
                 fit = metrics.fit_sines(samples)

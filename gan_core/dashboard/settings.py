@@ -49,6 +49,10 @@ Z_DIMS = (1, 2, 3, 4, 5, 8)
 HIDDEN_WIDTHS = (4, 8, 10, 16, 32, 64, 80)
 #: Iterations per frame: from a single iteration up.
 CHUNKS = (1, 10, 50, 100, 200, 300, 500, 1000, 2000)
+#: The default frame: 50 iterations (see ``gan_core.dashboard.app`` for why).
+DEFAULT_CHUNK = 50
+#: Measure the quality every this many frames by default (every 1,000 iterations at the default frame).
+DEFAULT_QUALITY_EVERY = 20
 ARCH_CONTROLS = ("Z_DIM", "G_HIDDEN", "D_HIDDEN")
 #: Menus of live fields (each value a choice).
 MENUS = {"optimizer": ("sgd", "adam"), "lr_decay": ("none", "linear"),
