@@ -68,7 +68,7 @@ def python_figures(recipe, frames=60, late=0):
           f"{dash.top_every} frames) {np.mean(tm['view_ms']):.1f} on average, draw + JPEG "
           f"{np.median(tm['draw_ms']):.1f}, whole frame {np.median(tm['frame_ms']):.1f} (mean "
           f"{np.mean(tm['frame_ms']):.1f}, max {np.max(tm['frame_ms']):.1f}); background redraws "
-          f"{dash.fig.background_draws}; JPEG {len(dash.image.value) / 1024:.0f} KiB")
+          f"{dash.fig.background_draws}, iteration-axis redraws {dash.fig.axis_redraws}; JPEG {len(dash.image.value) / 1024:.0f} KiB")
     if late:
         return
     lat = []

@@ -666,3 +666,27 @@ def test_long_runs_draw_at_most_max_points_a_line(dash):
     dash.reset()                                          # a new run draws from its own frames
     dash.step()
     assert len(dash.fig._fast[0].get_xdata()) == 1
+
+
+@pytest.mark.parametrize("dpi", [40, 80])
+def test_outgrowing_the_iteration_axes_redraws_only_their_labels(dpi):
+    d = make(dpi=dpi)
+    d.step()
+    fig = d.fig
+    full_draws = fig.background_draws
+
+    def background():
+        fig.canvas.restore_region(fig._background)
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+    for x in (5000.0, 20000.0, 100000.0):
+        limits = dict(fig.limits, x=x)
+        fig._draw_background(limits)
+        partial = background()
+        fig.limits = None
+        fig._draw_background(limits)                    # the same limits drawn from scratch
+        assert np.array_equal(partial, background()), x
+    assert fig.axis_redraws == 3 and fig.background_draws == full_draws + 3
+    fig.limits = dict(fig.limits, loss=(0.0, 0.5))       # the losses outgrow their axis: a full redraw
+    d.step()
+    assert fig.background_draws == full_draws + 4 and fig.axis_redraws == 3

@@ -21,6 +21,7 @@ current frame in one output; a page that cannot run widgets (GitHub, nbviewer)
 shows the PNG. ``dash.step()`` called from a notebook cell updates that stored
 picture, so an executed notebook keeps a picture of a trained frame.
 """
+import asyncio
 import time
 
 import numpy as np
@@ -33,6 +34,10 @@ from .live_run import EMA_DEFAULT, LiveRun, Verdict, parse_seed
 from .readout import WHY_DOTS_DIFFER, rate_text, readout_html, readout_lines, status_html, summary
 from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, DEFAULT_CHUNK, DEFAULT_QUALITY_EVERY, LIVE_SLIDERS, MENUS,
                        SETTABLE, SPEEDS, VIEW_SETTINGS, check_view_setting, make_link, parse_link, preset_config)
+
+
+#: Seconds between a Play tick's message and its frame, in a kernel (see ``Dashboard._on_play``).
+TICK_DELAY = 0.002
 
 
 class Dashboard:
@@ -79,6 +84,7 @@ class Dashboard:
         self._frame_log = []                       # (time, iterations) of the last frames
         self.top_every = int(top_every)
         self._top_frame, self._top_due = 0, True
+        self._tick_pending = False
         self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
         c = self.run.config
         self.controls = build_controls(c, recipe, self.run.trainer.seed, chunk, speed, learn)
@@ -159,7 +165,28 @@ class Dashboard:
         # A tick raises the value by one; the stop button sends it back to 0 (a pause).
         if self._quiet or change["new"] <= change["old"] or not self.controls["play"].playing:
             return
-        self._frame(top=None)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:             # no event loop (driven from plain Python): train the frame now
+            self._frame(top=None)
+            return
+        # In a kernel the frame runs just after this message's handler has returned: the kernel
+        # reports idle at once, so the browser sends its next tick while this frame trains and
+        # draws. A message already waiting (a slider) is handled in the TICK_DELAY before it.
+        if not self._tick_pending:
+            self._tick_pending = True
+            loop.call_later(TICK_DELAY, self._deferred_frame)
+
+    def _deferred_frame(self):
+        self._tick_pending = False
+        if not self.controls["play"].playing:
+            return
+        try:
+            self._frame(top=None)
+        except Exception as e:           # a callback's error would only reach the kernel's log
+            self._pause()
+            self._message(f"the frame failed: {type(e).__name__}: {e}", "error")
+            self._refresh()
 
     def _on_speed(self, change):
         self.controls["play"].interval = SPEEDS[change["new"]]

@@ -32,9 +32,11 @@ import math
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from ..data import SINE_RANGES
@@ -130,6 +132,7 @@ class DashboardFigure:
         self.band = band
         self.quality_samples = quality_samples
         self.background_draws = 0
+        self.axis_redraws = 0
         fig = Figure(figsize=(width, height), dpi=dpi)
         self.canvas = FigureCanvasAgg(fig)
         self.figure = fig
@@ -227,6 +230,9 @@ class DashboardFigure:
         self.iteration = 0
         for ax in self.time_axes:
             ax.set_xlabel("iteration", fontsize=8)
+            # no x tick marks: the labels then sit wholly below the axes, so when the run outgrows
+            # the x axis only that strip is erased and redrawn (see _redraw_iteration_axes)
+            ax.tick_params(axis="x", length=0)
             ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.xaxis.set_major_formatter(FuncFormatter(k_format))
         for ax in (a_d, a_l):
@@ -294,6 +300,11 @@ class DashboardFigure:
         return {"x": max(x, old["x"]), "loss": (lo, hi), "grad": (max(glo, -12), min(ghi, 12))}
 
     def _draw_background(self, limits):
+        old = self.limits
+        if (old is not None and self._background is not None and old["x"] != limits["x"]
+                and old["loss"] == limits["loss"] and old["grad"] == limits["grad"]):
+            self._redraw_iteration_axes(limits)
+            return
         (_, _, _, a_d), (a_l, a_g, _, _) = self.axes
         for ax in self.time_axes:
             ax.set_xlim(0, limits["x"])
@@ -301,8 +312,42 @@ class DashboardFigure:
         a_g.set_ylim(10.0 ** limits["grad"][0], 10.0 ** limits["grad"][1])
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._x_strips = self._find_x_strips()
         self.limits = limits
         self.background_draws += 1
+
+    def _redraw_iteration_axes(self, limits):
+        """The run outgrew the iteration axes: in the kept background, erase the strip of each
+        one's tick labels and draw only its ticks again (a full redraw costs ~40 ms a panel on
+        the 2-core machine, most of it text; this ~5 ms)."""
+        renderer = self.canvas.get_renderer()
+        self.canvas.restore_region(self._background)
+        buf = np.asarray(self.canvas.buffer_rgba())
+        h = buf.shape[0]
+        face = np.round(255 * np.array(to_rgba(self.figure.get_facecolor()))).astype(buf.dtype)
+        for ax in self.time_axes:
+            ax.set_xlim(0, limits["x"])
+            x0, y0, x1, y1 = self._x_strips[ax]
+            buf[h - y1:h - y0, x0:x1] = face
+            for tick in ax.xaxis._update_ticks():
+                tick.draw(renderer)
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.limits = limits
+        self.axis_redraws += 1
+
+    def _find_x_strips(self):
+        """Each iteration axis's strip of tick labels, in display pixels (x0, y0, x1, y1): from
+        just under the axes to just over the axis label, and wide enough for a label at either end
+        (the first is "0"; the last at most "100k")."""
+        renderer = self.canvas.get_renderer()
+        w = self.canvas.buffer_rgba().shape[1]
+        strips = {}
+        for ax in self.time_axes:
+            labels = [t.get_window_extent(renderer).y1 for t in ax.get_xticklabels() if t.get_text()]
+            top = min(math.ceil(max(labels, default=ax.bbox.y0)) + 1, int(ax.bbox.y0) - 1)
+            bottom = math.ceil(ax.xaxis.label.get_window_extent(renderer).y1) + 1
+            strips[ax] = (max(int(ax.bbox.x0) - 4, 0), bottom, min(math.ceil(ax.bbox.x1) + 14, w), top)
+        return strips
 
     def render(self, view):
         """Draw ``view`` (a ``FrameView``) over the kept layers; returns the frame as JPEG bytes.
