@@ -690,3 +690,23 @@ def test_outgrowing_the_iteration_axes_redraws_only_their_labels(dpi):
     fig.limits = dict(fig.limits, loss=(0.0, 0.5))       # the losses outgrow their axis: a full redraw
     d.step()
     assert fig.background_draws == full_draws + 4 and fig.axis_redraws == 3
+
+
+def test_in_a_kernel_a_tick_trains_just_after_its_message(dash):
+    import asyncio
+
+    play = dash.controls["play"]
+
+    async def ticks():
+        play.playing = True
+        play.value += 1
+        play.value += 1                                   # a second tick before the frame: merged
+        assert dash.trainer.iteration == 0                # the handler returned before training
+        await asyncio.sleep(0.2)
+        assert dash.trainer.iteration == CHUNK
+        play.value += 1
+        play.playing = False                              # paused before the frame ran: no frame
+        await asyncio.sleep(0.2)
+        assert dash.trainer.iteration == CHUNK
+
+    asyncio.run(ticks())
