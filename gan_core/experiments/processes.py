@@ -13,7 +13,9 @@ notebook process leaves a core idle; two worker processes use both.
 
 The workers are *spawned* (a fresh interpreter that imports ``gan_core``), not
 forked, so the functions must live in an importable module (not in a notebook
-cell), and arguments and results travel by pickle. Starting a worker costs about
+cell), arguments and results travel by pickle, and a script that uses them must
+keep its top-level work under ``if __name__ == "__main__":`` (a spawned worker imports
+the script; notebooks need nothing of the kind). Starting a worker costs about
 a second, so this pays only for calls that take several seconds each.
 """
 import concurrent.futures
