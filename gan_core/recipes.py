@@ -43,8 +43,9 @@ def recommended():
       nearer its centre than any single iterate.
 
     Measured (``bench/bench_recommended.py``, seeds 0-2, n = 1000): the README's
-    benchmark table. Median 1-NN 0.543 in 0.7-0.9 of the time the chapter's
-    code takes for its 50,000 iterations (every seed faster, in every bench since). Cheaper settings tried on the same
+    benchmark table. Median 1-NN 0.543 in 0.74 of the time the chapter's
+    code takes for its 50,000 iterations (median; every seed faster), though on
+    a heavily loaded machine one seed was once slower than the chapter's run. Cheaper settings tried on the same
     seeds (median 1-NN, valid): D 64x64 (0.562, 0.943); one hidden layer of 128
     or 192 (0.610, 0.594); D 96x32 (0.566); 16,000 iterations (0.550, valid
     0.935); 14,000 at step 3e-3 (0.557); 10,000-12,000 (0.567-0.589); batch 32
