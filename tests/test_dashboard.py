@@ -696,17 +696,23 @@ def test_in_a_kernel_a_tick_trains_just_after_its_message(dash):
     import asyncio
 
     play = dash.controls["play"]
+    assert play.interval == 80                            # at full speed a tick asks for two frames
 
     async def ticks():
         play.playing = True
         play.value += 1
-        play.value += 1                                   # a second tick before the frame: merged
+        play.value += 1                                   # a second tick before the frames: merged
         assert dash.trainer.iteration == 0                # the handler returned before training
-        await asyncio.sleep(0.2)
-        assert dash.trainer.iteration == CHUNK
+        await asyncio.sleep(0.4)
+        assert dash.trainer.iteration == 2 * CHUNK        # two frames, then it waits for a tick
         play.value += 1
         play.playing = False                              # paused before the frame ran: no frame
         await asyncio.sleep(0.2)
-        assert dash.trainer.iteration == CHUNK
+        assert dash.trainer.iteration == 2 * CHUNK
+        dash.controls["speed"].value = "slow motion"      # one frame a tick
+        play.playing = True
+        play.value += 1
+        await asyncio.sleep(0.4)
+        assert dash.trainer.iteration == 3 * CHUNK
 
     asyncio.run(ticks())

@@ -33,7 +33,8 @@ from .figure import DashboardFigure
 from .live_run import EMA_DEFAULT, LiveRun, Verdict, parse_seed
 from .readout import WHY_DOTS_DIFFER, rate_text, readout_html, readout_lines, status_html, summary
 from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, DEFAULT_CHUNK, DEFAULT_QUALITY_EVERY, LIVE_SLIDERS, MENUS,
-                       SETTABLE, SPEEDS, VIEW_SETTINGS, check_view_setting, make_link, parse_link, preset_config)
+                       SETTABLE, SPEEDS, VIEW_SETTINGS, FRAMES_PER_TICK, check_view_setting, make_link, parse_link,
+                       preset_config, tick_interval)
 
 
 #: Seconds between a Play tick's message and its frame, in a kernel (see ``Dashboard._on_play``).
@@ -84,7 +85,7 @@ class Dashboard:
         self._frame_log = []                       # (time, iterations) of the last frames
         self.top_every = int(top_every)
         self._top_frame, self._top_due = 0, True
-        self._tick_pending = False
+        self._tick_pending, self._credit = False, 0
         self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
         c = self.run.config
         self.controls = build_controls(c, recipe, self.run.trainer.seed, chunk, speed, learn)
@@ -170,26 +171,37 @@ class Dashboard:
         except RuntimeError:             # no event loop (driven from plain Python): train the frame now
             self._frame(top=None)
             return
-        # In a kernel the frame runs just after this message's handler has returned: the kernel
-        # reports idle at once, so the browser sends its next tick while this frame trains and
-        # draws. A message already waiting (a slider) is handled in the TICK_DELAY before it.
+        # In a kernel the frames run just after this message's handler has returned: the kernel
+        # reports idle at once, so the browser sends its next tick while they train and draw.
+        # A tick asks for FRAMES_PER_TICK frames (a new tick asks again, it does not add up), so
+        # the kernel is never more than that many frames ahead of the page. A message already
+        # waiting (a slider) is handled in the TICK_DELAY before each frame.
+        self._credit = FRAMES_PER_TICK[self.controls["speed"].value]
         if not self._tick_pending:
             self._tick_pending = True
             loop.call_later(TICK_DELAY, self._deferred_frame)
 
     def _deferred_frame(self):
         self._tick_pending = False
-        if not self.controls["play"].playing:
+        if not self.controls["play"].playing or self._credit <= 0:
             return
+        self._credit -= 1
+        start = time.perf_counter()
         try:
             self._frame(top=None)
         except Exception as e:           # a callback's error would only reach the kernel's log
             self._pause()
             self._message(f"the frame failed: {type(e).__name__}: {e}", "error")
             self._refresh()
+            return
+        if self._credit > 0 and self.controls["play"].playing:
+            # the next frame of this tick, no sooner than the speed allows
+            wait = SPEEDS[self.controls["speed"].value] / 1000 - (time.perf_counter() - start)
+            self._tick_pending = True
+            asyncio.get_running_loop().call_later(max(TICK_DELAY, wait), self._deferred_frame)
 
     def _on_speed(self, change):
-        self.controls["play"].interval = SPEEDS[change["new"]]
+        self.controls["play"].interval = tick_interval(change["new"])
         self._message(f"speed {change['new']}: a frame every {SPEEDS[change['new']]} ms at most", "info")
         self._refresh()
 

@@ -22,7 +22,7 @@ from traitlets import validate
 
 from ..errata import ERRATA
 from .settings import (ARCH_CONTROLS, BATCH_SIZES, CHUNKS, CLIP_DEFAULTS, CLIPS, HIDDEN_WIDTHS, LEARN_MODES,
-                       LIVE_SLIDERS, LOG_RANGES, MENUS, PRESETS, SPEEDS, Z_DIMS)
+                       LIVE_SLIDERS, LOG_RANGES, MENUS, PRESETS, SPEEDS, Z_DIMS, tick_interval)
 
 #: The parts of ``hide=``/``lock=`` names that stand for more than one widget.
 GROUPS = {"errata": tuple(f"errata_{e}" for e in ERRATA), "GRADIENT_CLIP": ("GRADIENT_CLIP", "GRADIENT_CLIP_on"),
@@ -76,7 +76,7 @@ def build_controls(config, recipe, seed, chunk, speed, learn):
     """Every control of the dashboard (``name -> widget``), showing ``config`` and the other settings."""
     desc = {"description_width": "105px"}
     ctl = {
-        "play": W.Play(value=0, min=0, max=10**9, step=1, interval=SPEEDS[speed], show_repeat=False,
+        "play": W.Play(value=0, min=0, max=10**9, step=1, interval=tick_interval(speed), show_repeat=False,
                        tooltip="Play / Pause: train frame after frame"),
         "step": W.Button(description="Step", icon="step-forward", tooltip="train one frame",
                          layout=W.Layout(width="80px")),

@@ -27,8 +27,16 @@ PRESETS = tuple(RECIPES) + ("chapter",)
 #: Who learns while Play runs: both players (the game), or one with the other frozen.
 LEARN_MODES = ("both", "D only", "G only")
 
-#: Play speeds: milliseconds between two frames asked for by the browser.
+#: Play speeds: milliseconds between two frames at least.
 SPEEDS = {"full": 40, "slow motion": 400, "very slow": 1500}
+#: Frames one Play tick of the browser asks for, at each speed: at full speed a tick (every
+#: 2 x 40 ms) gets two frames, so the browser's tick messages cost half as much a frame.
+FRAMES_PER_TICK = {"full": 2, "slow motion": 1, "very slow": 1}
+
+
+def tick_interval(speed):
+    """Milliseconds between two Play ticks of the browser at ``speed``."""
+    return SPEEDS[speed] * FRAMES_PER_TICK[speed]
 
 #: Slider ranges as (log10 min, log10 max); an arrow key moves a tenth of the
 #: range, i.e. half a decade (x 3.16), so two presses make a value ten times larger.
