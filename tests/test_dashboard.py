@@ -587,7 +587,7 @@ def test_default_frame_and_picture_size():
         Dashboard(top_every=0)
 
 
-def test_play_redraws_the_top_row_every_other_frame_and_after_a_change():
+def test_play_redraws_the_top_row_every_other_frame():
     dash = make(quality_every=100)                        # (a new quality point redraws that layer too)
     draws = dash.fig.slow_draws
     before = top_row_pixels(dash)
@@ -598,13 +598,17 @@ def test_play_redraws_the_top_row_every_other_frame_and_after_a_change():
     assert dash.fig.slow_draws == draws + 1 and not np.array_equal(top_row_pixels(dash), before)
     play_ticks(dash, 1)
     assert dash.fig.slow_draws == draws + 1
-    dash.set(step_size_G=0.0316)                          # the frame after a change shows every panel
+    dash.set(step_size_G=0.0316)                          # a change keeps the cadence (a short next frame)
     play_ticks(dash, 1)
     assert dash.fig.slow_draws == draws + 2
     assert "last frame: step_size_G 0.0316" in dash.readout_text
-    dash.step()                                           # Step always does
+    play_ticks(dash, 1)
+    assert dash.fig.slow_draws == draws + 2
+    dash.step()                                           # Step always redraws it
     dash.step()
     assert dash.fig.slow_draws == draws + 4
+    dash.reset()                                          # so does a restart
+    assert dash.fig.slow_draws == draws + 5
 
 
 def test_top_every_one_redraws_every_frame():

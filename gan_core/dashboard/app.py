@@ -8,13 +8,52 @@ verdict, the status line shows it, the controls show the run's settings, and
 the readout, the share link and (after a restart or a frame) the picture are
 refreshed.
 
-How it stays responsive. Training runs in *frames* of ``chunk`` iterations. The
-Play button is an ``ipywidgets.Play`` whose value the browser increments every
-``speed`` interval; each increment asks the kernel for one frame, and between
-frames the kernel is idle, so a slider change is handled at once and the very
-next training step uses it. (The front end keeps at most one update per widget
-in flight, so ticks that arrive during a frame merge.) This works the same in
-JupyterLab and in Voila; nothing runs in a background thread.
+How it stays responsive. Training runs in *frames* of ``chunk`` iterations, each
+drawn once. The Play button is an ``ipywidgets.Play`` whose value the browser
+raises every ``tick_interval(speed)`` ms; each tick asks the kernel for
+``FRAMES_PER_TICK`` frames (two at full speed, 40 ms apart at least), which
+run just after the tick's message has been handled, so the kernel reports
+idle at once and the browser's next tick travels while the frames train and
+draw (the front end keeps at most one update per widget in flight, so ticks
+merge). A slider's message that arrives during a frame is handled before the
+next one (``TICK_DELAY``), so the very next frame trains with it. Between
+ticks the kernel is idle. This works the
+same in JupyterLab and in Voila; nothing runs in a background thread.
+
+What was chosen, by measurement (``bench/bench_dashboard.py``, Voila with
+headless Chromium on the 2-core machine, book recipe, load average below 2;
+the figure's own choices are in ``figure``). Before: frames of 300
+iterations, one frame a tick, 5.1-5.4 frames/s (1,530-1,580 iterations/s), a
+key on a slider to the first frame trained with it on screen 290-300 ms.
+After: 22-24 frames/s (1,070-1,150 iterations/s), 100-130 ms.
+
+* Frames of 50 iterations (``settings.DEFAULT_CHUNK``). Training the book
+  recipe costs ~0.18 ms an iteration, so 300 iterations alone took ~55-60 ms
+  and capped a frame at ~16 frames/s before any drawing; 50 take ~9 ms and a
+  whole frame ~24 ms in plain Python. In the browser both processes share the
+  two cores (the kernel ~30-34 ms of CPU a picture, Chromium ~27-32 ms, the
+  Voila server ~4 ms), and 100 iterations a frame gave 11-12 frames/s where 50
+  gave 14 in the same conditions. 50 also keeps a slider's effect within a
+  tenth of a second, and is the teaching unit the guide names.
+* One BLAS thread for the whole frame (``gan_core._blas``): the heat map's
+  3600-row product and the sine fit started OpenBLAS's threads, which on the
+  shared cores made the kernel use 132 ms of CPU a frame instead of 55.
+* The top row (samples, fits, heat map; ~3.5 ms to compute, ~7 ms to draw)
+  every ``top_every`` = 2 frames while Play runs, always on Step (3 measured
+  no better than 2). Forcing it on the frame after a change made that frame
+  longer: the median key-to-first-frame latency was 122-153 ms with it,
+  109-122 ms without, so the new setting's frame draws the series first and
+  the top row follows within a frame.
+* Two frames a tick: each tick costs four messages through the Voila server
+  (the tick, busy, its echo, idle); sharing a tick between two frames took
+  the server from ~7 to ~4 ms of CPU a picture, Chromium from ~35 to ~28, and
+  the rate from 17-18 to 22-24 frames/s. Three frames a tick (33 ms apart) or
+  ticks every 20 ms were no better. Deferring the frames past the tick's
+  message (the kernel used to train inside it) had taken 14 to 17 frames/s.
+* The picture is shown at most at its own width (960 px): scaled up to
+  1,100 px, Chromium rasterised it again every frame (~7 ms of CPU a picture).
+* Quality every 20 frames (``settings.DEFAULT_QUALITY_EVERY``): measuring it
+  takes ~13 ms, once every 1,000 iterations.
 
 Static readers. The dashboard displays itself as the widget *and* a PNG of its
 current frame in one output; a page that cannot run widgets (GitHub, nbviewer)
@@ -56,7 +95,7 @@ class Dashboard:
     n_show : generated and real samples drawn. width, height, dpi : the picture's size.
     history_limit : the trainer's history keeps at most this many rows.
     top_every : while Play runs, the top row (samples, their fits, D's heat map) is redrawn every
-        this many frames, and on the first frame after any change (Step always redraws it).
+        this many frames (Step always redraws it).
     **settings : hyperparameters changed from the preset, e.g. ``step_size_D=0.05``
         (Reset goes back to the plain preset). Bad values raise ``ValueError`` naming them.
     """
@@ -84,7 +123,7 @@ class Dashboard:
         self._display = None
         self._frame_log = []                       # (time, iterations) of the last frames
         self.top_every = int(top_every)
-        self._top_frame, self._top_due = 0, True
+        self._top_frame = 0
         self._tick_pending, self._credit = False, 0
         self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
         c = self.run.config
@@ -267,7 +306,6 @@ class Dashboard:
         the readout and share link, and the picture after a restart."""
         self._message(verdict.message, "error" if verdict.kind == "refused" else "info")
         self._show_settings()
-        self._top_due = True              # the first frame trained with a new setting shows every panel
         if verdict.kind == "restarted":
             self._frame_log = []
             self.fig.new_run()
@@ -336,9 +374,9 @@ class Dashboard:
         """One frame: train a chunk, draw it, refresh the words. False if training stopped.
 
         ``top``: redraw the top row (samples, fits, heat map); None (a Play tick) redraws it
-        every ``top_every`` frames, and always on the first frame after a change."""
+        every ``top_every`` frames (and after a restart)."""
         if top is None:
-            top = self._top_due or self.run.frame_count + 1 - self._top_frame >= self.top_every
+            top = self.run.frame_count + 1 - self._top_frame >= self.top_every
         with one_blas_thread():
             return self._frame_body(top)
 
@@ -384,7 +422,7 @@ class Dashboard:
             t = time.perf_counter()
             self.image.value = self.fig.render(view)
         if top:
-            self._top_frame, self._top_due = self.run.frame_count, False
+            self._top_frame = self.run.frame_count
         return t
 
     # ------------------------------------------------------------------ words

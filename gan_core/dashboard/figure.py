@@ -1,24 +1,39 @@
 """The dashboard's picture: one matplotlib figure, drawn off-screen, blitted, sent as JPEG.
 
-Speed is what decides how this is drawn (measured on the 2-core machine: a full
-redraw of a two-panel figure ~31 ms, blitting one line ~0.2 ms). So the figure
-is drawn in two layers: the *background* (axes, ticks, labels, legends, the
-real parameter box, the colour bar) is drawn once and kept as a bitmap; each
-frame restores it and draws only the animated artists (curves, dots, the heat
-map, a few texts). Axis limits grow in steps (1-2-5 for iterations, whole
-decades on log axes) and never shrink during a run, so the background is
-redrawn only a handful of times per run.
+Speed decides how this is drawn. Measured on the 2-core machine
+(``bench/bench_dashboard.py``; times vary about 2x with the machine's load):
 
-Sending: the frame goes to an ``ipywidgets.Image`` as bytes. JPEG (quality 80)
-was chosen over PNG by measurement on the 960 x 496 frame (load average 1.7):
-encoding took 1.9 ms against 17.6 ms for PNG at its fastest level, and the
-image is 60 KiB against 82 KiB. Text was the other cost: each changing label
-took ~4 ms to draw, so the live frame has none (the readout carries the
-numbers); without them a frame draws in ~7 ms. A canvas widget (ipycanvas,
-bqplot, anywidget) would add a package outside the book's dependencies for
-what is left, while training the frame's 300 iterations costs more than
-drawing it (``bench/bench_dashboard.py``). The static picture a notebook
-stores (:meth:`DashboardFigure.png`) is a PNG.
+* Layers. The *background* (axes, tick labels, legends, the real parameter
+  box, the colour bar) is drawn once and kept as a bitmap: drawing the whole
+  figure takes ~490 ms, most of it text (~40 ms a panel). Over it, the *slow
+  layer* holds the top row (samples, heat map, the two panels of dots) and the
+  quality lines, and is kept as a second bitmap: it is redrawn only when a view
+  brings new samples (every other Play frame, see ``app``) or a new quality
+  point arrives; drawing it costs ~7 ms (the 50 sample curves ~2 ms, the heat
+  map ~1.3 ms, each panel of dots ~0.8 ms). Every frame restores the slow layer
+  and draws the ten series lines over it (~2 ms), then encodes (~1.4 ms).
+* Axis limits grow in steps (1-2-5 for iterations, whole decades on log axes)
+  and never shrink during a run. When the run outgrows the iteration axes
+  (five times in a book run: 2k, 5k, 10k, 20k, 50k) only the strip of their tick
+  labels is erased and drawn again, ~25 ms instead of the ~490 ms of a full
+  redraw, pixel for pixel the same picture (``tests/test_dashboard.py``); for
+  that the iteration axes have no tick marks. Other limits redraw everything.
+* Long runs. A series line draws block means of consecutive frames, at most
+  ``MAX_POINTS`` (256) points (:class:`BlockMeans`): drawn one point a frame, the
+  ten lines cost ~8 ms at 1,000 frames against ~1 ms at 10, so a frame would
+  slow down as the run went on (a book run is 1,000 frames of 50 iterations).
+* Sending. JPEG (quality 80) was chosen over PNG on the 960 x 496 frame:
+  encoding took 1.9 ms against 17.6 ms for PNG at its fastest level, 60 KiB
+  against 82 KiB; reading the RGBA buffer as RGBX, with no RGB copy first,
+  brings it to 1.4 ms (the same bytes). Quality 65 (49 KiB) or a 70 dpi picture
+  changed neither the frame rate nor Chromium's CPU time per picture (31-39 ms
+  either way, within the noise), so the picture keeps its size and quality;
+  what did help was showing it at its own width (``app``), not scaled up.
+* Text costs ~4 ms a changing label, so the live frame has none (the readout
+  carries the numbers). A canvas widget (ipycanvas, bqplot, anywidget) would
+  add a package outside the book's dependencies.
+
+The static picture a notebook stores (:meth:`DashboardFigure.png`) is a PNG.
 
 Panels. Top: the generated samples over real ones; D's heat map over the
 (freq, mult) plane of ideal sines with each generated sample's fitted (freq,
