@@ -168,7 +168,7 @@ def browser_figures(seconds, query=""):
         kernel = re.search(r"frame \d+ · .*", bh.readout(dash).splitlines()[0])
         print(f"  Play for {wall:.1f} s: iteration {it0} -> {it1} ({(it1 - it0) / wall:.0f} iterations/s), "
               f"{frames1 - frames0} pictures shown = {(frames1 - frames0) / wall:.1f} frames/s")
-        print(f"      the kernel's own count over its last 10 frames: {kernel.group(0) if kernel else '?'}")
+        print(f"      the kernel's own count over its last 40 frames: {kernel.group(0) if kernel else '?'}")
         if cpu0 and frames1 > frames0:
             print("      CPU time per picture shown, ms: " + ", ".join(
                 f"{k} {1e3 * (cpu1.get(k, 0.0) - cpu0.get(k, 0.0)) / (frames1 - frames0):.1f}"

@@ -76,6 +76,9 @@ from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, DEFAULT_CHUNK, DEFAU
                        preset_config, tick_interval)
 
 
+#: The readout's rates are over this many frames (2 s at 20 frames/s: a quality frame or an axis
+#: redraw among 10 frames made the rate jump).
+RATE_FRAMES = 40
 #: Seconds between a Play tick's message and its frame, in a kernel (see ``Dashboard._on_play``).
 TICK_DELAY = 0.002
 
@@ -403,7 +406,7 @@ class Dashboard:
             tm[key].append(1e3 * v)
             del tm[key][:-200]
         self._frame_log.append((t3, done))
-        del self._frame_log[:-11]
+        del self._frame_log[:-(RATE_FRAMES + 1)]
         self._refresh()
         return stop is None
 
@@ -438,7 +441,7 @@ class Dashboard:
             self._quietly(lambda: setattr(self.controls["share"], "value", link))
 
     def _readout_lines(self):
-        tm = self.timings["frame_ms"][-10:]
+        tm = self.timings["frame_ms"][-RATE_FRAMES:]
         rate = rate_text(self.frames_per_second, self.iterations_per_second, float(np.mean(tm)) if tm else 0.0)
         return readout_lines(self.run, self.chunk, rate)
 
@@ -474,13 +477,13 @@ class Dashboard:
 
     @property
     def frames_per_second(self):
-        """Frames per second over the last 10 frames (0 before two frames)."""
+        """Frames per second over the last ``RATE_FRAMES`` frames (0 before two frames)."""
         log = self._frame_log
         return (len(log) - 1) / (log[-1][0] - log[0][0]) if len(log) >= 2 and log[-1][0] > log[0][0] else 0.0
 
     @property
     def iterations_per_second(self):
-        """Iterations trained per second over the last 10 frames (0 before two frames)."""
+        """Iterations trained per second over the last ``RATE_FRAMES`` frames (0 before two frames)."""
         log = self._frame_log
         if len(log) < 2 or log[-1][0] <= log[0][0]:
             return 0.0
