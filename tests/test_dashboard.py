@@ -720,3 +720,20 @@ def test_in_a_kernel_a_tick_trains_just_after_its_message(dash):
         assert dash.trainer.iteration == 3 * CHUNK
 
     asyncio.run(ticks())
+
+
+def test_rates_count_from_the_frames_after_a_pause(dash, monkeypatch):
+    import gan_core.dashboard.app as app
+
+    now = [100.0]
+    monkeypatch.setattr(app.time, "perf_counter", lambda: now[0])
+    for _ in range(3):
+        now[0] += 0.05
+        dash.step()
+    assert dash.frames_per_second == pytest.approx(20.0)
+    now[0] += 30.0                                        # a pause
+    for _ in range(3):
+        now[0] += 0.1
+        dash.step()
+    assert dash.frames_per_second == pytest.approx(10.0)
+    assert dash.iterations_per_second == pytest.approx(10.0 * CHUNK)

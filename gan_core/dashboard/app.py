@@ -405,6 +405,8 @@ class Dashboard:
         for key, v in (("train_ms", t1 - t0), ("view_ms", t2 - t1), ("draw_ms", t3 - t2), ("frame_ms", t3 - t0)):
             tm[key].append(1e3 * v)
             del tm[key][:-200]
+        if self._frame_log and t3 - self._frame_log[-1][0] > 1.0:
+            self._frame_log = []          # after a pause, rates count from the frames since
         self._frame_log.append((t3, done))
         del self._frame_log[:-(RATE_FRAMES + 1)]
         self._refresh()
