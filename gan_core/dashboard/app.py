@@ -25,15 +25,16 @@ headless Chromium on the 2-core machine, book recipe, load average below 2;
 the figure's own choices are in ``figure``). Before: frames of 300
 iterations, one frame a tick, 5.1-5.4 frames/s (1,530-1,580 iterations/s), a
 key on a slider to the first frame trained with it on screen 290-300 ms.
-After: 22-24 frames/s (1,070-1,150 iterations/s), 100-130 ms.
+After: 21-24 frames/s (1,000-1,150 iterations/s), a median of 100-140 ms.
+With someone else's process taking one core, 11-12 frames/s.
 
 * Frames of 50 iterations (``settings.DEFAULT_CHUNK``). Training the book
   recipe costs ~0.18 ms an iteration, so 300 iterations alone took ~55-60 ms
   and capped a frame at ~16 frames/s before any drawing; 50 take ~9 ms and a
   whole frame ~24 ms in plain Python. In the browser both processes share the
   two cores (the kernel ~30-34 ms of CPU a picture, Chromium ~27-32 ms, the
-  Voila server ~4 ms), and 100 iterations a frame gave 11-12 frames/s where 50
-  gave 14 in the same conditions. 50 also keeps a slider's effect within a
+  Voila server ~4 ms), and 100 iterations a frame gave 16.6-17.3 frames/s
+  (1,580-1,700 iterations/s; median latency 165-185 ms) against 21-22 for 50. 50 also keeps a slider's effect within a
   tenth of a second, and is the teaching unit the guide names.
 * One BLAS thread for the whole frame (``gan_core._blas``): the heat map's
   3600-row product and the sine fit started OpenBLAS's threads, which on the
