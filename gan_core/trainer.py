@@ -64,7 +64,7 @@ def seed_sequences(seed):
 def real_stream(seq, x_dim, dtype="float64"):
     """The stream of real signals of a run (``sample_sines`` rows from ``seq``, drawn
     in float64 and handed out in ``dtype``)."""
-    return RowStream(functools.partial(_real_rows, x_dim=x_dim), np.random.default_rng(seq), dtype)
+    return RowStream(functools.partial(sample_sines, x_dim=x_dim), np.random.default_rng(seq), dtype)
 
 
 def noise_stream(seq, z_dim, dtype="float64"):
@@ -73,12 +73,8 @@ def noise_stream(seq, z_dim, dtype="float64"):
     return RowStream(functools.partial(_noise_rows, z_dim=z_dim), np.random.default_rng(seq), dtype)
 
 
-# Module-level draw functions (not lambdas), so that a Trainer or ParallelRuns can be pickled
-# and sent to another process (gan_core.experiments.processes).
-def _real_rows(k, rng, x_dim):
-    return sample_sines(k, rng, x_dim)
-
-
+# Draw functions are module-level (or partials of them), not lambdas, so that a Trainer or
+# ParallelRuns can be pickled and sent to another process (gan_core.experiments.processes).
 def _noise_rows(k, rng, z_dim):
     return rng.standard_normal((k, z_dim))
 
