@@ -82,6 +82,8 @@ from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, DEFAULT_CHUNK, DEFAU
 RATE_FRAMES = 40
 #: Seconds between a Play tick's message and its frame, in a kernel (see ``Dashboard._on_play``).
 TICK_DELAY = 0.002
+#: A frame asked for this long ago (s) that has not run yet no longer holds back a new tick.
+STALE_PENDING_S = 0.5
 
 
 class Dashboard:
@@ -128,7 +130,7 @@ class Dashboard:
         self._frame_log = []                       # (time, iterations) of the last frames
         self.top_every = int(top_every)
         self._top_frame = 0
-        self._tick_pending, self._credit = False, 0
+        self._tick_pending, self._credit, self._pending_since = False, 0, 0.0
         self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
         c = self.run.config
         self.controls = build_controls(c, recipe, self.run.trainer.seed, chunk, speed, learn)
@@ -220,8 +222,10 @@ class Dashboard:
         # the kernel is never more than that many frames ahead of the page. A message already
         # waiting (a slider) is handled in the TICK_DELAY before each frame.
         self._credit = FRAMES_PER_TICK[self.controls["speed"].value]
-        if not self._tick_pending:
-            self._tick_pending = True
+        now = time.perf_counter()
+        # a frame asked for long ago that never ran must not block every later tick
+        if not self._tick_pending or now - self._pending_since > STALE_PENDING_S:
+            self._tick_pending, self._pending_since = True, now
             loop.call_later(TICK_DELAY, self._deferred_frame)
 
     def _deferred_frame(self):
@@ -240,7 +244,7 @@ class Dashboard:
         if self._credit > 0 and self.controls["play"].playing:
             # the next frame of this tick, no sooner than the speed allows
             wait = SPEEDS[self.controls["speed"].value] / 1000 - (time.perf_counter() - start)
-            self._tick_pending = True
+            self._tick_pending, self._pending_since = True, time.perf_counter()
             asyncio.get_running_loop().call_later(max(TICK_DELAY, wait), self._deferred_frame)
 
     def _on_speed(self, change):
