@@ -147,3 +147,55 @@ def test_vectorised_learn_matches_the_trainer():
         tr = gan_core.Trainer(recipe="recommended", seed=k, learn="D").train(40)
         assert np.array_equal(runs.G.run_theta(k), tr.G.theta)
         assert np.array_equal(runs.D.run_theta(k), tr.D.theta)
+
+
+# --------------------------------------------------------------------------- runs that differ in errata or decay
+def _assert_same_runs(mixed, columns, alone):
+    """Runs ``columns`` of ``mixed`` hold the very numbers of the stack ``alone``."""
+    for j, k in enumerate(columns):
+        assert np.array_equal(mixed.G.run_theta(k), alone.G.run_theta(j))
+        assert np.array_equal(mixed.D.run_theta(k), alone.D.run_theta(j))
+        for name in ("D_real", "D_fake", "grad_norm_G", "grad_norm_D"):
+            assert np.array_equal(getattr(mixed, name)[:, k], getattr(alone, name)[:, j]), name
+
+
+def test_runs_with_different_errata_equal_stacks_of_their_own():
+    """One stack that mixes every single erratum, all five and none, with and without
+    gradient clipping, gives each run bit for bit the numbers of a stack of its own
+    errata (the chapter's derivatives and signs are chosen run by run)."""
+    from gan_core.errata import ERRATA
+    versions = [ERRATA, ()] + [(e,) for e in ERRATA] + [tuple(e for e in ERRATA if e != "dReLU")]
+    settings = [{"errata": v, "seed": s} for v in versions for s in (0, 1)]
+    settings.append({"errata": ERRATA, "seed": 2, "GRADIENT_CLIP": None})
+    mixed = E.ParallelRuns(settings, recipe="book").train(150)
+    assert not mixed.diverged.any()
+    for i, v in enumerate(versions):
+        alone = E.ParallelRuns([{"seed": 0}, {"seed": 1}], recipe="book", errata=v).train(150)
+        _assert_same_runs(mixed, [2 * i, 2 * i + 1], alone)
+    alone = E.ParallelRuns([{"seed": 2}], recipe="book", errata="all", GRADIENT_CLIP=None).train(150)
+    _assert_same_runs(mixed, [len(settings) - 1], alone)
+    assert np.array_equal(mixed.sample(10)[len(settings) - 1], alone.sample(10)[0])
+
+
+def test_runs_with_and_without_decay_equal_stacks_of_their_own_and_the_trainer():
+    settings = [{"seed": 0}, {"seed": 0, "lr_decay": "none"}, {"seed": 1, "lr_decay": "none", "step_size": 0.004}]
+    mixed = E.ParallelRuns(settings, recipe="recommended", ITER_NUM=200, hidden=(16,)).train(200)
+    for k, s in enumerate(settings):
+        s = dict(s)
+        seed = s.pop("seed")
+        alone = E.ParallelRuns([{"seed": seed}], recipe="recommended", ITER_NUM=200, hidden=(16,), **s).train(200)
+        _assert_same_runs(mixed, [k], alone)
+        tr = gan_core.Trainer(recipe="recommended", seed=seed, ITER_NUM=200, **E.expand_aliases({"hidden": (16,), **s}))
+        tr.train(200)
+        assert np.array_equal(mixed.G.run_theta(k), tr.G.theta)
+    # the decayed run ends where its steps reached 0; the others kept moving
+    assert not np.array_equal(mixed.G.run_theta(0), mixed.G.run_theta(1))
+
+
+def test_parallel_runs_refuse_what_cannot_differ_per_run():
+    with pytest.raises(ValueError, match="optimizer"):
+        E.ParallelRuns([{}, {"optimizer": "sgd"}])
+    with pytest.raises(ValueError, match="errata"):
+        E.ParallelRuns([{"errata": ("dRelu",)}], recipe="book")
+    with pytest.raises(ValueError, match="lr_decay"):
+        E.ParallelRuns([{"lr_decay": "cosine"}])

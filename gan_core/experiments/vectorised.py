@@ -24,7 +24,8 @@ import numpy as np
 from .._blas import one_blas_thread
 from .._checks import check_int, check_number, check_seed
 from ..config import check_value
-from ..errata import discriminator_logit_grad, generator_activations, generator_output_grad
+from ..errata import (ChapterReLU, ChapterTanh, discriminator_logit_grad, generator_activations,
+                      generator_output_grad)
 from ..mlp import Discriminator, Generator
 from ..optim import average_weights, clip_gradient_norms, clip_weights, make_optimizer, step_scale
 from ..recipes import get_recipe
@@ -32,7 +33,30 @@ from ..trainer import noise_stream, real_stream, seed_sequences
 from .sweeps import Result, Sweep, expand_aliases, measure
 
 #: The hyperparameters that may differ between the runs of one :class:`ParallelRuns`.
-PARALLEL_FIELDS = ("step_size_G", "step_size_D", "GRADIENT_CLIP", "WEIGHT_CLIP", "g_loss")
+PARALLEL_FIELDS = ("step_size_G", "step_size_D", "GRADIENT_CLIP", "WEIGHT_CLIP", "g_loss", "lr_decay", "errata")
+
+
+class PerRunActivation:
+    """One of G's activations when the stacked runs disagree on its derivative (some runs
+    have the chapter's ``dReLU`` or ``dTanh``, see :mod:`gan_core.errata`, others not).
+
+    The forward pass is the same for both: ``y = f(z)``. The backward pass computes
+    both versions on the whole stack and keeps, for run ``k``, the chapter's where
+    ``chapter_runs[k]`` and the exact one elsewhere:
+    ``dL/dz[k] = chapter.backward(y, dout)[k] if chapter_runs[k] else exact.backward(y, dout)[k]``.
+    Both are elementwise, so every run gets the very numbers of a stack of its own.
+    """
+
+    def __init__(self, exact, chapter, chapter_runs):
+        self.exact, self.chapter = exact, chapter
+        self.name = exact.name
+        self._mask = np.asarray(chapter_runs, dtype=bool)[:, None, None]
+
+    def __call__(self, z):
+        return self.exact(z)
+
+    def backward(self, y, dout):
+        return np.where(self._mask, self.chapter.backward(y, dout), self.exact.backward(y, dout))
 
 
 class StackedNet:
@@ -130,7 +154,8 @@ class ParallelRuns:
     """Several runs of one GAN architecture, trained side by side in stacked arrays.
 
     ``settings`` is a list of dicts, one per run. Each may change the fields in
-    :data:`PARALLEL_FIELDS` (step sizes, clipping thresholds, G's loss), set
+    :data:`PARALLEL_FIELDS` (step sizes, clipping thresholds, G's loss, the step
+    decay, the chapter's errata), set
     ``"step_size"`` (both step sizes at once) and ``"seed"`` (default ``seed``);
     everything else comes from ``recipe`` with the ``fixed`` overrides and is
     shared. Run ``k`` starts from the initial weights and sees the real samples
@@ -172,8 +197,13 @@ class ParallelRuns:
                 self._streams[sd] = (real_stream(data_seq, c.X_DIM, c.dtype), noise_stream(noise_seq, c.Z_DIM, c.dtype))
         self._distinct = list(self._streams)
         self._row = np.array([self._distinct.index(sd) for sd in self.seeds])
+        self._one_row_per_run = bool(np.array_equal(self._row, np.arange(k)))
         self.G, self.D = StackedNet(Gs), StackedNet(Ds)
-        self.G.acts = generator_activations(c.errata, len(self.G.acts) - 1)
+        self._errata = [cf.errata for cf in self.configs]
+        self._errata_groups = {e: np.array([x == e for x in self._errata]) for e in dict.fromkeys(self._errata)}
+        self.G.acts = self._generator_activations(len(self.G.acts) - 1)
+        self._ascends = np.array(["D_ascends" in e for e in self._errata])
+        self._decays = [cf.lr_decay for cf in self.configs]
         self.G_ema = self.G.theta.copy() if c.ema is not None else None
         self.ema_count = 0
         self._lr_G, self._lr_D = self._column("step_size_G"), self._column("step_size_D")
@@ -184,6 +214,30 @@ class ParallelRuns:
         self.iteration = 0
         self.diverged = np.zeros(k, dtype=bool)
         self._d_real, self._d_fake, self._gnorm, self._dnorm = [], [], [], []
+
+    def _generator_activations(self, hidden_count):
+        """G's activations for the runs' errata: ``generator_activations`` where all runs
+        agree, a :class:`PerRunActivation` where they do not."""
+        per_run = [generator_activations(e, hidden_count) for e in self._errata]
+        acts = []
+        for layer in range(hidden_count + 1):
+            versions = [a[layer] for a in per_run]
+            chapters = [isinstance(a, (ChapterReLU, ChapterTanh)) for a in versions]
+            if all(chapters) or not any(chapters):
+                acts.append(versions[0])
+            else:
+                exact = versions[chapters.index(False)]
+                acts.append(PerRunActivation(exact, versions[chapters.index(True)], chapters))
+        return acts
+
+    def _per_errata(self, grad):
+        """``grad(errata)`` for every run's errata, stacked: computed once per distinct
+        tuple of errata on the whole stack, then each run's rows are taken from its own."""
+        groups = list(self._errata_groups.items())
+        out = grad(groups[0][0])
+        for errata, runs in groups[1:]:
+            out = np.where(runs[:, None, None], grad(errata), out)
+        return out
 
     def _column(self, name):
         """One value of ``name`` per run (``inf`` where a clip is off)."""
@@ -203,12 +257,14 @@ class ParallelRuns:
         return self
 
     # ------------------------------------------------------------------ updates
-    def _update(self, net, opt, lr, sign=1.0):
-        """Clip, step (on ``-grad`` if ``sign=-1``) and clip again, each run with its own
-        thresholds and step size."""
+    def _update(self, net, opt, lr, ascend=None):
+        """Clip, step (on ``-grad`` for the runs where ``ascend[k]``) and clip again, each
+        run with its own thresholds and step size."""
         norms = clip_gradient_norms(net.gW, self._gclip)[0]
-        if sign < 0:
+        if ascend is not None and ascend.all():
             np.negative(net.grad, out=net.grad)
+        elif ascend is not None and ascend.any():
+            np.negative(net.grad, out=net.grad, where=ascend[net.owner])
         opt.step(net.theta, net.grad, lr[net.owner])
         if np.isfinite(self._wclip).any():
             clip_weights(net.theta, self._wclip[net.owner])
@@ -218,35 +274,39 @@ class ParallelRuns:
         """One iteration of the three steps for every run (see ``gan_core.trainer``)."""
         c = self.config
         n = c.batch_size
-        scale = step_scale(self.iteration, c.ITER_NUM, c.lr_decay)
+        if len(set(self._decays)) == 1:
+            scale = step_scale(self.iteration, c.ITER_NUM, self._decays[0])
+        else:
+            scale = np.array([step_scale(self.iteration, c.ITER_NUM, d) for d in self._decays])
         lr_D, lr_G = self._lr_D * scale, self._lr_G * scale
         G, D = self.G, self.D
         x_real, z = self._take(n)
-        errata = c.errata
-        d_sign = -1.0 if "D_ascends" in errata else 1.0
         d_learns, g_learns = c.learn != "G", c.learn != "D"
         no_step = np.zeros(self.k)
         # 1. D on real, target 1
         p_real = D.forward(x_real)
         norm_real = norm_fake = no_step
         if d_learns:
-            D.backward_preactivation(discriminator_logit_grad(p_real, 1.0, errata), input_grad=False)
-            norm_real = self._update(D, self.opt_D, lr_D, d_sign)
+            D.backward_preactivation(self._per_errata(lambda e: discriminator_logit_grad(p_real, 1.0, e)),
+                                     input_grad=False)
+            norm_real = self._update(D, self.opt_D, lr_D, self._ascends)
         # 2. D on fake, target 0
         x_fake = G.forward(z)
         p_fake = D.forward(x_fake)
         if d_learns:
-            D.backward_preactivation(discriminator_logit_grad(p_fake, 0.0, errata), input_grad=False)
-            norm_fake = self._update(D, self.opt_D, lr_D, d_sign)
+            D.backward_preactivation(self._per_errata(lambda e: discriminator_logit_grad(p_fake, 0.0, e)),
+                                     input_grad=False)
+            norm_fake = self._update(D, self.opt_D, lr_D, self._ascends)
         self._dnorm.append(0.5 * (norm_real + norm_fake))
         # 3. G through the fixed D, on the same fakes
         p_gen = D.forward(x_fake)
         if not g_learns:
             self._gnorm.append(no_step)
         else:
-            dz = generator_output_grad(p_gen, "non_saturating", errata)
+            dz = self._per_errata(lambda e: generator_output_grad(p_gen, "non_saturating", e))
             if self._saturating.any():
-                dz = np.where(self._saturating[:, None, None], generator_output_grad(p_gen, "saturating", errata), dz)
+                dz = np.where(self._saturating[:, None, None],
+                              self._per_errata(lambda e: generator_output_grad(p_gen, "saturating", e)), dz)
             dx = D.backward_preactivation(dz, param_grads=False)
             G.backward(dx, input_grad=False)
             self._gnorm.append(self._update(G, self.opt_G, lr_G))
@@ -262,6 +322,8 @@ class ParallelRuns:
         reals, noises = zip(*[(r.take(n), q.take(n)) for r, q in self._streams.values()])
         if len(reals) == 1:
             return reals[0][None], noises[0][None]
+        if self._one_row_per_run:
+            return np.stack(reals), np.stack(noises)
         return np.stack(reals)[self._row], np.stack(noises)[self._row]
 
     def train(self, iterations):
