@@ -199,3 +199,16 @@ def test_parallel_runs_refuse_what_cannot_differ_per_run():
         E.ParallelRuns([{"errata": ("dRelu",)}], recipe="book")
     with pytest.raises(ValueError, match="lr_decay"):
         E.ParallelRuns([{"lr_decay": "cosine"}])
+
+
+def test_columns_pick_runs_out_of_a_stack():
+    runs = E.ParallelRuns([{"seed": s} for s in range(4)], recipe="book").train(30)
+    view = runs.columns([3, 1])
+    assert view.k == 2 and view.seeds == [3, 1]
+    assert np.array_equal(view.D_real, runs.D_real[:, [3, 1]])
+    assert np.array_equal(view.grad_norm_D, runs.grad_norm_D[:, [3, 1]])
+    assert np.array_equal(view.sample(5), runs.sample(5)[[3, 1]])
+    with pytest.raises(ValueError, match="runs"):
+        runs.columns([4])
+    with pytest.raises(ValueError, match="at least one"):
+        runs.columns([])

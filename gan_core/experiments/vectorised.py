@@ -373,6 +373,12 @@ class ParallelRuns:
         G.theta[...] = saved
         return out
 
+    def columns(self, runs):
+        """The runs ``runs`` (a sequence of indices) of this stack, as a read-only view
+        with the same result attributes (``D_real`` ... ``sample``), run ``j`` of the
+        view being run ``runs[j]`` here. For one stack that holds several experiments."""
+        return RunColumns(self, runs)
+
     def evaluate(self, n=500):
         """``measure`` of each run's ``n`` samples (NaN figures for a diverged run)."""
         reports = []
@@ -383,6 +389,30 @@ class ParallelRuns:
                 reports.append(measure(samples))
         keys = next((r.keys() for r in reports if r is not None), ())
         return [r if r is not None else {key: float("nan") for key in keys} for r in reports]
+
+
+class RunColumns:
+    """Some runs of a :class:`ParallelRuns`, picked out by index (see ``ParallelRuns.columns``):
+    ``D_real``, ``D_fake``, ``grad_norm_G``, ``grad_norm_D`` (``(iterations, len(runs))``),
+    ``sample(n)`` (``(len(runs), n, X_DIM)``), ``k``, ``settings`` and ``seeds`` of those runs only."""
+
+    def __init__(self, stack, runs):
+        self.stack = stack
+        self.runs = [int(check_int("runs", r, 0, stack.k - 1)) for r in runs]
+        if not self.runs:
+            raise ValueError("runs must pick at least one run")
+        self.k = len(self.runs)
+        self.settings = [stack.settings[r] for r in self.runs]
+        self.seeds = [stack.seeds[r] for r in self.runs]
+
+    D_real = property(lambda self: self.stack.D_real[:, self.runs])
+    D_fake = property(lambda self: self.stack.D_fake[:, self.runs])
+    grad_norm_G = property(lambda self: self.stack.grad_norm_G[:, self.runs])
+    grad_norm_D = property(lambda self: self.stack.grad_norm_D[:, self.runs])
+
+    def sample(self, n):
+        """``(len(runs), n, X_DIM)``: ``stack.sample(n)`` of these runs."""
+        return self.stack.sample(n)[self.runs]
 
 
 def parallel_sweep(axes, recipe="recommended", iterations=None, seeds=(0,), n_eval=500, **fixed):
