@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from ._blas import with_one_blas_thread
 from ._checks import MAX_SEED, check_array, check_int, check_number, check_seed
 from .data import SINE_RANGES, sample_sines
 
@@ -182,6 +183,7 @@ def _sine_residual(x, a, b, freq, i):
     return res, s, c
 
 
+@with_one_blas_thread
 def fit_sines(samples):
     """Least-squares fit of ``x_i = mult * sin(x0 + freq * i)``, i = 0..d-1, to every sample.
 
@@ -378,6 +380,7 @@ def _d2_block(a, sa, b, sb, r0, r1, diag):
     return d2
 
 
+@with_one_blas_thread
 def _two_sample(x, y, bandwidth, want_mmd=True, want_nn1=True):
     """(MMD2_u or None, 1-NN accuracy or None) of checked arrays x (n rows), y (m rows).
 
