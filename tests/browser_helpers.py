@@ -212,8 +212,15 @@ def slider_value(dash, name):
     return slider(dash, name).locator(".widget-readout").inner_text().strip()
 
 
-def poll(fn, timeout=20.0, interval=0.05, what="condition"):
-    """Call ``fn`` until it returns a truthy value; return it, or fail after ``timeout`` seconds."""
+def status(dash):
+    """The dashboard's status line (the last change, or why something was refused or failed)."""
+    return dash.locator(".gan-status").inner_text()
+
+
+def poll(fn, timeout=20.0, interval=0.05, what="condition", context=None):
+    """Call ``fn`` until it returns a truthy value; return it, or fail after ``timeout`` seconds.
+
+    ``context``: a function whose text goes into the failure message (e.g. the page's readout)."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -221,4 +228,10 @@ def poll(fn, timeout=20.0, interval=0.05, what="condition"):
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what} (last value {last!r})")
+    extra = ""
+    if context is not None:
+        try:
+            extra = "\n" + context()
+        except Exception as e:           # the page may be gone; the time-out is the news
+            extra = f"\n(no context: {type(e).__name__}: {e})"
+    raise AssertionError(f"timed out after {timeout} s waiting for {what} (last value {last!r}){extra}")

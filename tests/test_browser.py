@@ -60,8 +60,24 @@ def wait_for_dashboard(page, timeout):
     return dash
 
 
-def exercise(page, dash, shot):
+#: Frames Play must train before the test goes on: a Play that stalls after a few frames (as it
+#: did in JupyterLab, where widget messages reach the kernel on a subshell thread) fails here.
+CLIMB_FRAMES = 20
+
+
+def watch_console(page):
+    """Collect the page's console errors and warnings (for failure messages)."""
+    lines = []
+    page.on("console", lambda m: lines.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    return lines
+
+
+def exercise(page, dash, shot, console=()):
     """Play, watch it train, press a key on step_size_G, watch it follow, pause. Returns figures seen."""
+    def context():
+        return (f"readout: {bh.readout(dash)!r}\nstatus: {bh.status(dash)!r}\n"
+                f"console (last 10): {list(console)[-10:]}")
+
     text = bh.readout(dash)
     assert text.startswith("iteration "), text
     labels = dash.locator(".widget-slider label.widget-label").all_inner_texts()
@@ -71,17 +87,23 @@ def exercise(page, dash, shot):
     img = dash.locator("img").last
     src0, pixels0 = img.get_attribute("src"), img.screenshot()
 
-    # Play: iteration N climbs, frame after frame, and the picture changes.
+    # Play: iteration N climbs, frame after frame (CLIMB_FRAMES of them), and the picture changes.
     play = dash.locator(".widget-play button").first
     play.click()
     t0 = time.monotonic()
     frame0 = int(_number(FRAME, bh.readout(dash)) or 0)
-    bh.poll(lambda: (_number(FRAME, bh.readout(dash)) or 0) >= frame0 + 3 and bh.iteration(dash) > it0,
-            timeout=30, what="three frames of training after Play")
-    seen = [bh.iteration(dash)]
-    seen.append(bh.poll(lambda: (lambda n: n if n and n > seen[0] else None)(bh.iteration(dash)), timeout=20,
-                        what="iteration N to keep climbing"))
-    assert seen[1] > seen[0] > it0
+    seen = [it0]
+
+    def climbed(frames):
+        frame, it = _number(FRAME, bh.readout(dash)) or 0, bh.iteration(dash)
+        if it and it > seen[-1]:
+            seen.append(it)
+        return frame >= frame0 + frames and bool(it) and it > it0
+
+    bh.poll(lambda: climbed(3), timeout=30, what="three frames of training after Play", context=context)
+    bh.poll(lambda: climbed(CLIMB_FRAMES), timeout=60, what=f"{CLIMB_FRAMES} frames of training after Play",
+            context=context)
+    assert seen == sorted(seen) and len(seen) >= 3, seen     # it climbed, and never went back
     bh.poll(lambda: img.get_attribute("src") != src0, timeout=10, what="a new picture")
     assert img.screenshot() != pixels0, "the samples picture did not change"
     frames_per_s = ((_number(FRAME, bh.readout(dash)) or 0) - frame0) / (time.monotonic() - t0)
@@ -95,14 +117,17 @@ def exercise(page, dash, shot):
     handle.press("ArrowRight")
     t_key = time.monotonic()
     g_after = bh.poll(lambda: (lambda g: g if g and g != g_before else None)(_number(NEXT_G, bh.readout(dash))),
-                      timeout=10, what="the readout to show the new step_size_G")
+                      timeout=10, what="the readout to show the new step_size_G", context=context)
     latency = time.monotonic() - t_key
     assert g_after > g_before * 1.5, (g_before, g_after)       # an arrow key moves half a decade up
     slider_shows = float(bh.slider_value(dash, "step_size_G"))
     assert abs(slider_shows - g_after) <= 0.01 * g_after, (slider_shows, g_after)
-    it_key = bh.iteration(dash)
+    it_key, frame_key = bh.iteration(dash), _number(FRAME, bh.readout(dash))
     bh.poll(lambda: (_number(LAST_G, bh.readout(dash)) == g_after and bh.iteration(dash) > it_key),
-            timeout=20, what="a frame trained with the new step_size_G")
+            timeout=20, what="a frame trained with the new step_size_G", context=context)
+    # ... and Play goes on training after the key (a stall after a slider's message fails here)
+    bh.poll(lambda: (_number(FRAME, bh.readout(dash)) or 0) >= frame_key + CLIMB_FRAMES // 2, timeout=30,
+            what=f"{CLIMB_FRAMES // 2} more frames after the key", context=context)
 
     dash.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
@@ -124,9 +149,10 @@ def test_dashboard_in_voila(notebook, tmp_path):
     if not has_dashboard(notebook):
         pytest.skip(f"{notebook} has no dashboard cell yet")
     with bh.voila_server(notebook) as url, bh.chromium_page() as page:
+        console = watch_console(page)
         page.goto(url, timeout=180_000)      # Voila runs the notebook before it answers
         dash = wait_for_dashboard(page, timeout=60)
-        figures = exercise(page, dash, tmp_path / f"voila-{Path(notebook).stem}.png")
+        figures = exercise(page, dash, tmp_path / f"voila-{Path(notebook).stem}.png", console)
     print(f"voila {notebook}: {figures}")
 
 
@@ -134,6 +160,7 @@ def test_dashboard_in_jupyterlab(tmp_path):
     bh.require_browser()
     notebook = CHAPTER if has_dashboard(CHAPTER) else APP
     with bh.lab_server(notebook) as (url, copy), bh.chromium_page() as page:
+        console = watch_console(page)
         page.goto(url)
         page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=60_000)
         page.wait_for_function(
@@ -145,7 +172,7 @@ def test_dashboard_in_jupyterlab(tmp_path):
         # Wait for the whole notebook: the cells after the dashboard drive it too.
         page.wait_for_function(ALL_CELLS_RUN, timeout=180_000, polling=250)
         dash = wait_for_dashboard(page, timeout=30)
-        figures = exercise(page, dash, tmp_path / f"lab-{Path(notebook).stem}.png")
+        figures = exercise(page, dash, tmp_path / f"lab-{Path(notebook).stem}.png", console)
     print(f"jupyterlab {notebook}: {figures}")
 
 

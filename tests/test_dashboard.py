@@ -4,9 +4,12 @@ Every check goes through the widgets or the public methods a notebook cell would
 use: set a control, run a frame, look at the trainer's history and the texts the
 reader sees. (The same behaviour in a real browser: tests/test_browser.py.)
 """
+import asyncio
 import math
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -295,6 +298,109 @@ def test_seed_change_restarts(dash):
     dash.controls["seed"].value = "5"
     assert dash.trainer.seed == 5 and dash.trainer.iteration == 0
     assert "seed 5" in dash.status_text
+
+
+# ------------------------------------------------------- Play in a kernel (an asyncio loop)
+def in_a_kernel(body, **kwargs):
+    """Build a dashboard inside a running asyncio loop (as a notebook cell does) and run
+    ``await body(dash)`` there; returns what it returns."""
+    async def main():
+        return await body(make(**kwargs))
+    return asyncio.run(main())
+
+
+def record_frame_threads(d):
+    """Wrap ``d._frame``: returns the list of (thread id, frames running at once) of every frame."""
+    calls, running = [], [0]
+    frame = d._frame
+
+    def spy(top=True):
+        running[0] += 1
+        calls.append((threading.get_ident(), running[0]))
+        try:
+            return frame(top)
+        finally:
+            running[0] -= 1
+    d._frame = spy
+    return calls
+
+
+async def until(condition, d, timeout=20.0):
+    """Let the loop run until ``condition()`` holds (or fail after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out at frame {d.frame_count}: {d.status_text}"
+        await asyncio.sleep(0.01)
+
+
+def test_a_tick_in_a_kernel_trains_two_frames_after_its_handler():
+    async def body(d):
+        play = d.controls["play"]
+        play.playing = True
+        play.value += 1
+        assert d.frame_count == 0                         # not inside the tick's handler
+        await until(lambda: d.frame_count == 2, d)
+        await asyncio.sleep(0.2)
+        assert d.frame_count == 2                         # a tick asks for two frames, no more
+        play.value += 1
+        play.value += 1                                   # a second tick before they ran: still two
+        await until(lambda: d.frame_count == 4, d)
+        await asyncio.sleep(0.2)
+        return d.frame_count, d.trainer.iteration
+    assert in_a_kernel(body) == (4, 4 * CHUNK)
+
+
+def test_ticks_from_another_thread_train_on_the_dashboards_thread():
+    """JupyterLab 4.4+ hands widget messages to a kernel subshell's thread once it exists: the
+    first tick comes on the main thread, later ones on another. Every frame must still run on
+    the thread that built the dashboard, one at a time (two threads training at once failed a
+    frame and paused Play after a few frames)."""
+    async def body(d):
+        home = threading.get_ident()
+        calls = record_frame_threads(d)
+        play = d.controls["play"]
+        play.playing = True
+        play.value += 1                                   # the first tick, on the home thread
+
+        async def ticks():                                # a subshell: a thread with a loop of its own
+            for _ in range(12):
+                play.value += 1
+                await asyncio.sleep(0.06)
+        await asyncio.to_thread(asyncio.run, ticks())
+        await until(lambda: d.frame_count >= 20, d)
+        await asyncio.sleep(0.2)
+        return home, calls, d
+    home, calls, d = in_a_kernel(body)
+    assert {t for t, _ in calls} == {home}
+    assert max(n for _, n in calls) == 1                  # never two frames at once
+    assert d.trainer.iteration == d.frame_count * CHUNK   # every frame trained a whole chunk
+    assert d.status_kind == "info" and "failed" not in d.status_text
+    assert d.controls["play"].playing
+
+
+def test_controls_set_from_another_thread_act_on_the_dashboards_thread():
+    async def body(d):
+        home = threading.get_ident()
+        seen = []
+        apply = d.run.apply
+
+        def spy(name, value):
+            seen.append((name, threading.get_ident()))
+            return apply(name, value)
+        d.run.apply = spy
+
+        def from_subshell():
+            d.controls["step_size_G"].value = 0.05
+            d.controls["step_size_D"].value = 0.0         # refused: the slider keeps its value
+            d.controls["step"].click()
+        await asyncio.to_thread(from_subshell)
+        await until(lambda: d.frame_count == 1, d)
+        return home, seen, d
+    home, seen, d = in_a_kernel(body)
+    assert seen == [("step_size_G", home)]
+    assert d.trainer.history["step_size_G"][-1] == pytest.approx(0.05)
+    assert d.controls["step_size_D"].value == pytest.approx(0.01)
+    assert d.status_kind == "error" and "refused step_size_D = 0.0" in d.status_text
 
 
 # ------------------------------------------------------------------ edge cases

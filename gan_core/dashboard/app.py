@@ -17,8 +17,25 @@ idle at once and the browser's next tick travels while the frames train and
 draw (the front end keeps at most one update per widget in flight, so ticks
 merge). A slider's message that arrives during a frame is handled before the
 next one (``TICK_DELAY``), so the very next frame trains with it. Between
-ticks the kernel is idle. This works the
-same in JupyterLab and in Voila; nothing runs in a background thread.
+ticks the kernel is idle.
+
+One thread. Everything the dashboard does runs on the thread (and asyncio loop)
+that built it, the kernel's main thread for a notebook cell. JupyterLab (4.4 and
+later, setting ``commsOverSubshells``, default ``perCommTarget``) sends widget
+messages to a kernel *subshell*, which ipykernel 7 runs in a thread of its own
+with its own loop, once that subshell exists: the first Play tick still arrived
+on the main thread, the later ones on the subshell's. Each thread then ran its
+own chain of frames on the same trainer and figure at once, until a frame
+failed (``ValueError: shapes (10,1) and (3600,10) not aligned`` in G's backward
+pass: a 3600-row forward pass for the picture on one thread had replaced the
+input a layer cached for the other thread's training step), which paused Play
+after 5-7 frames (iteration 2341 at frame 46: not a multiple of 50 either).
+So a control's callback that runs on another thread only hands its work to the
+home loop (``Dashboard._at_home``, ``loop.call_soon_threadsafe``); the subshell
+reports idle at once and the home loop trains and draws. Voila sends widget
+messages to the main thread, so nothing changes there. (A control's callback
+waits while a cell runs on that thread, as every widget message did before
+JupyterLab 4.4.)
 
 What was chosen, by measurement (``bench/bench_dashboard.py``, Voila with
 headless Chromium on the 2-core machine, book recipe, load average below 2;
@@ -62,6 +79,7 @@ shows the PNG. ``dash.step()`` called from a notebook cell updates that stored
 picture, so an executed notebook keeps a picture of a trained frame.
 """
 import asyncio
+import threading
 import time
 
 import numpy as np
@@ -82,8 +100,14 @@ from .settings import (ARCH_CONTROLS, CLIPS, CONTROL_NAMES, DEFAULT_CHUNK, DEFAU
 RATE_FRAMES = 40
 #: Seconds between a Play tick's message and its frame, in a kernel (see ``Dashboard._on_play``).
 TICK_DELAY = 0.002
-#: A frame asked for this long ago (s) that has not run yet no longer holds back a new tick.
-STALE_PENDING_S = 0.5
+
+
+def _running_loop():
+    """The asyncio loop running in this thread (a kernel's, in a notebook cell), or None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class Dashboard:
@@ -130,7 +154,9 @@ class Dashboard:
         self._frame_log = []                       # (time, iterations) of the last frames
         self.top_every = int(top_every)
         self._top_frame = 0
-        self._tick_pending, self._credit, self._pending_since = False, 0, 0.0
+        self._tick_pending, self._credit = False, 0
+        # every callback runs here: the thread (and loop) that built the dashboard (see _at_home)
+        self._home_thread, self._home_loop = threading.get_ident(), _running_loop()
         self.timings = {"train_ms": [], "view_ms": [], "draw_ms": [], "frame_ms": []}
         c = self.run.config
         self.controls = build_controls(c, recipe, self.run.trainer.seed, chunk, speed, learn)
@@ -181,23 +207,54 @@ class Dashboard:
 
     # ------------------------------------------------------------------ wiring
     def _wire(self):
-        ctl = self.controls
-        ctl["play"].observe(self._on_play, names="value")
-        ctl["step"].on_click(lambda _b: self._frame(top=True))
-        ctl["reset"].on_click(lambda _b: self.reset())
-        ctl["chunk"].observe(lambda _c: self._refresh(), names="value")
-        ctl["speed"].observe(self._on_speed, names="value")
-        ctl["share"].observe(self._on_share, names="value")
+        ctl, home = self.controls, self._homed
+        ctl["play"].observe(home(self._on_play), names="value")
+        ctl["step"].on_click(home(lambda _b: self._frame(top=True)))
+        ctl["reset"].on_click(home(lambda _b: self.reset()))
+        ctl["chunk"].observe(home(lambda _c: self._refresh()), names="value")
+        ctl["speed"].observe(home(self._on_speed), names="value")
+        ctl["share"].observe(home(self._on_share), names="value")
         for name in LIVE_SLIDERS:
             ctl[name].refuse = lambda value, name=name: self._refusal(name, value)
-            ctl[name].observe(lambda change, name=name: self._on_slider(name, change), names="value")
+            ctl[name].observe(home(lambda change, name=name: self._on_slider(name, change)), names="value")
         for name in CLIPS:
-            ctl[name + "_on"].observe(lambda change, name=name: self._on_clip_switch(name, change), names="value")
+            ctl[name + "_on"].observe(home(lambda change, name=name: self._on_clip_switch(name, change)),
+                                      names="value")
         for name in ("batch_size", "recipe", "seed", "learn") + tuple(MENUS) + ARCH_CONTROLS:
-            ctl[name].observe(lambda change, name=name: self._on_setting(name, change["new"]), names="value")
-        ctl["ema"].observe(self._on_ema, names="value")
+            ctl[name].observe(home(lambda change, name=name: self._on_setting(name, change["new"])), names="value")
+        ctl["ema"].observe(home(self._on_ema), names="value")
         for e in ERRATA:
-            ctl[f"errata_{e}"].observe(self._on_errata, names="value")
+            ctl[f"errata_{e}"].observe(home(self._on_errata), names="value")
+
+    def _at_home(self, fn, *args):
+        """Run ``fn(*args)`` on the dashboard's home thread: now if this is it, else soon, on its loop.
+
+        The home is the thread (and asyncio loop) that built the dashboard: the kernel's main
+        thread for a notebook cell, where ``dash.step()`` and ``dash.set()`` run too. JupyterLab
+        4.4+ delivers widget messages on a kernel subshell's thread; there the callback only
+        queues ``fn`` with ``loop.call_soon_threadsafe`` (which wakes the home loop), so the
+        dashboard's state, its trainer and its figure are only ever touched by one thread. Two
+        threads training and drawing at once failed a frame (and so paused Play) after 5-7 frames
+        in 2 of 14 runs of ``test_dashboard_in_jupyterlab`` here, 4 of 5 in an earlier session
+        (traced: tick 1 on the main thread, ticks 2 and later on the subshell's, frames on both);
+        with this, 7 of 7 (2 of them with another process taking a core), every frame on the main
+        thread. Where messages already arrive on the home thread (Voila) ``fn`` runs at once:
+        ``bench/bench_dashboard.py`` measured 22.2-23.7 frames/s and a key-to-first-frame median of
+        72-154 ms, against 22.0-23.3 frames/s and 82-90 ms before (three and two runs, noise).
+        Without a home loop (plain Python) or once it is closed, ``fn`` runs where it is called.
+        """
+        loop = self._home_loop
+        if threading.get_ident() != self._home_thread and loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(fn, *args)
+                return None
+            except RuntimeError:          # the loop closed just now
+                pass
+        return fn(*args)
+
+    def _homed(self, fn):
+        """``fn`` as a widget callback that runs on the home thread (see ``_at_home``)."""
+        return lambda *args: self._at_home(fn, *args)
 
     def _apply_hide_lock(self):
         for name in expand(self.hidden):
@@ -208,27 +265,32 @@ class Dashboard:
             self.controls[name].disabled = True
 
     def _on_play(self, change):
-        # A tick raises the value by one; the stop button sends it back to 0 (a pause).
+        """A Play tick (on the home thread, see ``_at_home``): ask for this tick's frames.
+
+        A tick raises the value by one; the stop button sends it back to 0 (a pause). In a
+        kernel the frames run just after this message's handler has returned: the kernel
+        reports idle at once, so the browser sends its next tick while they train and draw
+        (deferring them took Voila from 14 to 17 frames/s, two frames a tick to 21-24). A tick
+        asks for ``FRAMES_PER_TICK`` frames (a new tick asks again, it does not add up), so the
+        kernel is never more than that many frames ahead of the page; at most one frame is
+        scheduled at a time (``_tick_pending``), and since only the home loop schedules and runs
+        them, a scheduled frame always runs. A message already waiting (a slider) is handled in
+        the ``TICK_DELAY`` before each frame. Without an event loop (plain Python) the tick
+        trains one frame at once."""
         if self._quiet or change["new"] <= change["old"] or not self.controls["play"].playing:
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:             # no event loop (driven from plain Python): train the frame now
+        loop = _running_loop()
+        if loop is None:                 # no event loop (driven from plain Python): train the frame now
             self._frame(top=None)
             return
-        # In a kernel the frames run just after this message's handler has returned: the kernel
-        # reports idle at once, so the browser sends its next tick while they train and draw.
-        # A tick asks for FRAMES_PER_TICK frames (a new tick asks again, it does not add up), so
-        # the kernel is never more than that many frames ahead of the page. A message already
-        # waiting (a slider) is handled in the TICK_DELAY before each frame.
         self._credit = FRAMES_PER_TICK[self.controls["speed"].value]
-        now = time.perf_counter()
-        # a frame asked for long ago that never ran must not block every later tick
-        if not self._tick_pending or now - self._pending_since > STALE_PENDING_S:
-            self._tick_pending, self._pending_since = True, now
+        if not self._tick_pending:
+            self._tick_pending = True
             loop.call_later(TICK_DELAY, self._deferred_frame)
 
     def _deferred_frame(self):
+        """One frame of the last tick's credit, on the home loop; schedules the next one, if any,
+        no sooner than the speed allows (40 ms at full speed)."""
         self._tick_pending = False
         if not self.controls["play"].playing or self._credit <= 0:
             return
@@ -244,7 +306,7 @@ class Dashboard:
         if self._credit > 0 and self.controls["play"].playing:
             # the next frame of this tick, no sooner than the speed allows
             wait = SPEEDS[self.controls["speed"].value] / 1000 - (time.perf_counter() - start)
-            self._tick_pending, self._pending_since = True, time.perf_counter()
+            self._tick_pending = True
             asyncio.get_running_loop().call_later(max(TICK_DELAY, wait), self._deferred_frame)
 
     def _on_speed(self, change):
@@ -257,8 +319,13 @@ class Dashboard:
             self._quietly(lambda: setattr(self.controls["share"], "value", self.share_link))
 
     def _refusal(self, name, value):
-        """Why ``value`` cannot go on slider ``name`` (shown in the status line), or None if it can."""
-        if self._quiet:
+        """Why ``value`` cannot go on slider ``name`` (shown in the status line), or None if it can.
+
+        The slider's validator calls this on whichever thread set the value (a JupyterLab
+        subshell's, for the reader's slider): it only reads, and the status line is written on
+        the home thread (``_at_home``). A quiet write (the dashboard showing the run's own
+        settings) is never refused; it happens on the home thread."""
+        if self._quiet and threading.get_ident() == self._home_thread:
             return None
         ctl = self.controls[name]
         try:
@@ -270,12 +337,15 @@ class Dashboard:
             if not lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9):
                 raise ValueError(f"{name} must be within this slider's range [{lo:g}, {hi:g}], got {value!r}")
         except (ValueError, TypeError) as e:
-            from .settings import format_value
-            self._message(f"refused {name} = {value!r}: {e}. Keeping {name} = "
-                          f"{format_value(self.run.setting(name))}.", "error")
-            self._refresh()
+            self._at_home(self._show_refusal, name, value, str(e))
             return str(e)
         return None
+
+    def _show_refusal(self, name, value, reason):
+        from .settings import format_value
+        self._message(f"refused {name} = {value!r}: {reason}. Keeping {name} = "
+                      f"{format_value(self.run.setting(name))}.", "error")
+        self._refresh()
 
     def _on_slider(self, name, change):
         if self._quiet:
