@@ -55,6 +55,29 @@ def test_call_in_processes_keeps_order_and_results():
         assert np.array_equal(i1, i2) and np.array_equal(g1, g2)
 
 
+def test_a_worker_pool_trains_in_the_background_with_the_same_numbers():
+    jobs = [(ParallelRuns([{"seed": s} for s in (0, 1)], recipe="book"), 150), (gan_core.Trainer(recipe="book", seed=2), 80)]
+    with processes.WorkerPool(workers=1) as pool:
+        first = pool.train(jobs)
+        second = pool.call([(twin_gap, {"recipe": "book", "iterations": 40, "every": 20})])
+        assert isinstance(first.done(), bool)
+        here = [runs.train(its) for runs, its in
+                [(ParallelRuns([{"seed": s} for s in (0, 1)], recipe="book"), 150), (gan_core.Trainer(recipe="book", seed=2), 80)]]
+        there = first.result()
+        assert first.done() and first.result() is there              # asked again: the same results
+        assert jobs[1][0].iteration == 0 and there[1].iteration == 80   # the objects sent away stay untrained
+        assert np.array_equal(here[0].D_fake, there[0].D_fake) and np.array_equal(here[1].G.theta, there[1].G.theta)
+        (its, gaps), = second.result()
+        assert np.array_equal(gaps, twin_gap("book", 40, every=20)[1])
+    pool.close()                                                      # closing twice is harmless
+    with pytest.raises(ValueError, match=r"^jobs\[0\]\[0\] must be a ParallelRuns"):
+        processes.WorkerPool().train([("runs", 5)])
+    with pytest.raises(ValueError, match=r"^calls\[0\]\[0\] must be a function defined at the top"):
+        processes.WorkerPool().call([(lambda: 1, {})])
+    with pytest.raises(ValueError, match=r"^workers must be an integer in \[1, 64\], got 0"):
+        processes.WorkerPool(workers=0)
+
+
 def test_one_worker_runs_here():
     runs = ParallelRuns([{"seed": 0}], recipe="book")
     (out,) = processes.train_in_processes([(runs, 5)], workers=1)

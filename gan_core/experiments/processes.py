@@ -9,7 +9,12 @@ notebook process leaves a core idle; two worker processes use both.
 * :func:`call_in_processes` computes ``[f(**kwargs), ...]`` for a list of calls;
 * :func:`train_in_processes` trains a list of untrained ``ParallelRuns`` (or
   ``Trainer``) objects, each for its own number of iterations, and returns them
-  trained, exactly as ``runs.train(iterations)`` in this process would have.
+  trained, exactly as ``runs.train(iterations)`` in this process would have;
+* :class:`WorkerPool` does either *in the background*: ``pool.train(jobs)`` and
+  ``pool.call(calls)`` return a :class:`Pending` at once, this process goes on
+  (measuring, drawing), and ``pending.result()`` waits for the results where they
+  are needed. A notebook can start a later section's training early this way, so
+  that the workers train while the notebook's own process draws.
 
 The workers are *spawned* (a fresh interpreter that imports ``gan_core``), not
 forked, so the functions must live in an importable module (not in a notebook
@@ -41,13 +46,8 @@ def _call(job):
     return function(**kwargs)
 
 
-def call_in_processes(calls, workers=None):
-    """``[function(**kwargs) for function, kwargs in calls]``, computed in up to ``workers``
-    processes (default :func:`default_workers`), results in the order of ``calls``.
-
-    With one worker, or one call, everything runs here, in this process. ``function``
-    must be importable by name (defined in a module, not in ``__main__`` or a notebook).
-    """
+def _checked_calls(calls):
+    """``calls`` as a list of ``(function, kwargs)`` pairs a worker can run; else ``ValueError``."""
     calls = list(calls)
     for k, call in enumerate(calls):
         if not (isinstance(call, tuple) and len(call) == 2 and isinstance(call[1], dict)):
@@ -58,18 +58,104 @@ def call_in_processes(calls, workers=None):
             raise ValueError(f"calls[{k}][0] must be a function defined at the top of an importable module "
                              f"(a worker process cannot see {getattr(function, '__qualname__', function)!r} "
                              f"of {module!r})")
-    workers = default_workers() if workers is None else check_int("workers", workers, 1, MAX_WORKERS)
-    workers = min(workers, len(calls))
-    if workers <= 1:
-        return [_call(call) for call in calls]
-    context = multiprocessing.get_context("spawn")  # a fork would copy this process's threads and locks
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_call, calls))
+    return calls
 
 
 def train_runs(runs, iterations):
     """``runs.train(iterations)``: what a worker of :func:`train_in_processes` does."""
     return runs.train(iterations)
+
+
+def _training_calls(jobs):
+    """``jobs``, pairs ``(runs, iterations)``, as calls of :func:`train_runs`; else ``ValueError``."""
+    calls = []
+    for k, job in enumerate(jobs):
+        if not (isinstance(job, tuple) and len(job) == 2):
+            raise ValueError(f"jobs[{k}] must be a pair (runs, iterations), got {job!r:.80}")
+        runs, iterations = job
+        if not callable(getattr(runs, "train", None)):
+            raise ValueError(f"jobs[{k}][0] must be a ParallelRuns or a Trainer, got {type(runs).__name__}")
+        calls.append((train_runs, {"runs": runs, "iterations": check_int(f"jobs[{k}][1]", iterations, 0, 10**9)}))
+    return calls
+
+
+class Pending:
+    """Work handed to a :class:`WorkerPool`, computing while this process goes on.
+
+    ``result()`` waits until all of it is done and returns the results in the order
+    the work was given (an error in a worker is raised here); ``done()`` tells
+    without waiting whether all of it has finished.
+    """
+
+    def __init__(self, futures):
+        self._futures = futures
+        self._results = None
+
+    def done(self):
+        return all(f.done() for f in self._futures)
+
+    def result(self):
+        if self._results is None:
+            self._results = [f.result() for f in self._futures]
+        return self._results
+
+
+class WorkerPool:
+    """``workers`` spawned worker processes (default :func:`default_workers`, one per core)
+    that compute in the background.
+
+    ``call(calls)`` and ``train(jobs)`` take what :func:`call_in_processes` and
+    :func:`train_in_processes` take, hand it to the workers in that order and return
+    a :class:`Pending` at once. The workers start with the first piece of work and
+    stop at ``close()`` (or at the end of a ``with`` block, or of this process). The
+    numbers are those of the same work done here, bit for bit.
+    """
+
+    def __init__(self, workers=None):
+        self.workers = default_workers() if workers is None else check_int("workers", workers, 1, MAX_WORKERS)
+        self._pool = None
+
+    def _submit(self, calls):
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # a fork would copy this process's threads and locks
+            self._pool = concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=context)
+        return Pending([self._pool.submit(_call, call) for call in calls])
+
+    def call(self, calls):
+        """Start ``[function(**kwargs) for function, kwargs in calls]``; a :class:`Pending` of the results."""
+        return self._submit(_checked_calls(calls))
+
+    def train(self, jobs):
+        """Start training every ``(runs, iterations)`` of ``jobs``; a :class:`Pending` of the
+        trained copies (the objects passed in stay untrained)."""
+        return self._submit(_training_calls(jobs))
+
+    def close(self):
+        """Wait for the work handed out so far, then stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def call_in_processes(calls, workers=None):
+    """``[function(**kwargs) for function, kwargs in calls]``, computed in up to ``workers``
+    processes (default :func:`default_workers`), results in the order of ``calls``.
+    With one worker, or one call, everything runs here, in this process. ``function``
+    must be importable by name (defined in a module, not in ``__main__`` or a notebook).
+    """
+    calls = _checked_calls(calls)
+    workers = default_workers() if workers is None else check_int("workers", workers, 1, MAX_WORKERS)
+    workers = min(workers, len(calls))
+    if workers <= 1:
+        return [_call(call) for call in calls]
+    with WorkerPool(workers) as pool:
+        return pool.call(calls).result()
 
 
 def train_in_processes(jobs, workers=None):
@@ -80,12 +166,4 @@ def train_in_processes(jobs, workers=None):
     objects passed in stay untrained), with one worker the objects themselves. Either
     way they equal, bit for bit, what ``runs.train(iterations)`` gives here.
     """
-    calls = []
-    for k, job in enumerate(jobs):
-        if not (isinstance(job, tuple) and len(job) == 2):
-            raise ValueError(f"jobs[{k}] must be a pair (runs, iterations), got {job!r:.80}")
-        runs, iterations = job
-        if not callable(getattr(runs, "train", None)):
-            raise ValueError(f"jobs[{k}][0] must be a ParallelRuns or a Trainer, got {type(runs).__name__}")
-        calls.append((train_runs, {"runs": runs, "iterations": check_int(f"jobs[{k}][1]", iterations, 0, 10**9)}))
-    return call_in_processes(calls, workers)
+    return call_in_processes(_training_calls(jobs), workers)
