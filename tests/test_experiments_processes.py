@@ -67,6 +67,7 @@ def test_a_worker_pool_trains_in_the_background_with_the_same_numbers():
         assert first.done() and first.result() is there              # asked again: the same results
         assert jobs[1][0].iteration == 0 and there[1].iteration == 80   # the objects sent away stay untrained
         assert np.array_equal(here[0].D_fake, there[0].D_fake) and np.array_equal(here[1].G.theta, there[1].G.theta)
+        assert [r.iteration for r in first.each()] == [150, 80]
         (its, gaps), = second.result()
         assert np.array_equal(gaps, twin_gap("book", 40, every=20)[1])
     pool.close()                                                      # closing twice is harmless

@@ -83,8 +83,10 @@ class Pending:
     """Work handed to a :class:`WorkerPool`, computing while this process goes on.
 
     ``result()`` waits until all of it is done and returns the results in the order
-    the work was given (an error in a worker is raised here); ``done()`` tells
-    without waiting whether all of it has finished.
+    the work was given (an error in a worker is raised here); ``each()`` yields the
+    same results one by one, each as soon as it is done, so that this process can
+    use the first while the workers finish the rest; ``done()`` tells without
+    waiting whether all of it has finished.
     """
 
     def __init__(self, futures):
@@ -94,9 +96,13 @@ class Pending:
     def done(self):
         return all(f.done() for f in self._futures)
 
+    def each(self):
+        for f in self._futures:
+            yield f.result()
+
     def result(self):
         if self._results is None:
-            self._results = [f.result() for f in self._futures]
+            self._results = list(self.each())
         return self._results
 
 
