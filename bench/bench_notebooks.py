@@ -10,7 +10,10 @@ temporary copy, so the stored notebooks are not touched. Two passes:
   execution (and in the nbval tests).
 
 For every notebook it prints the wall time (kernel start included) and its three
-slowest cells. Issue 10's target: the whole book in about 60 s on a 2-core machine,
+slowest cells. The shared machine's speed drifts (the same book took 120 s and 140 s a
+quarter of an hour apart), so the pass is bracketed by a yardstick: the time of one
+``book`` iteration (the median of 5 x 1,000), taken before and after. Compare passes by
+their yardsticks. Issue 10's target: the whole book in about 60 s on a 2-core machine,
 never above 120 s. Run from the repository root::
 
     python bench/bench_notebooks.py             # cold and warm
@@ -50,6 +53,19 @@ def execute(path):
     return wall, sorted(cells, reverse=True)
 
 
+def yardstick():
+    """Microseconds per iteration of ``Trainer(recipe="book")``: the median of 5 rounds of 1,000."""
+    import statistics
+    import gan_core
+    trainer, rounds = gan_core.Trainer(recipe="book", seed=0), []
+    trainer.train(200)
+    for _ in range(5):
+        start = time.perf_counter()
+        trainer.train(1000)
+        rounds.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(rounds)
+
+
 def book_pass(label, paths, cache):
     os.environ["GAN_BASICS_CACHE"] = cache
     print(f"{label} (run cache {cache}):")
@@ -72,15 +88,17 @@ def main(argv=None):
     paths = sorted(glob.glob(os.path.join(ROOT, "notebooks", "[0-9][0-9]_*.ipynb")))
     if args.notebooks:
         paths = [q for q in paths if os.path.basename(q)[:2] in args.notebooks]
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start; "
+          f"yardstick {yardstick():.0f} us per book iteration")
     if args.warm:
         from gan_core.experiments.probes import cache_directory
         book_pass("warm", paths, cache_directory())
-        return 0
-    with tempfile.TemporaryDirectory() as cache:
-        cold = book_pass("cold", paths, cache)
-        warm = book_pass("warm", paths, cache)
-    print(f"load average at the end {os.getloadavg()[0]:.2f}; cold {cold:.0f} s, warm {warm:.0f} s")
+    else:
+        with tempfile.TemporaryDirectory() as cache:
+            cold = book_pass("cold", paths, cache)
+            warm = book_pass("warm", paths, cache)
+        print(f"cold {cold:.0f} s, warm {warm:.0f} s")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}; yardstick {yardstick():.0f} us per book iteration")
     return 0
 
 
