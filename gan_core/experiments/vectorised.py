@@ -204,6 +204,7 @@ class ParallelRuns:
         self.G.acts = self._generator_activations(len(self.G.acts) - 1)
         self._ascends = np.array(["D_ascends" in e for e in self._errata])
         self._decays = [cf.lr_decay for cf in self.configs]
+        self._one_decay = self._decays[0] if len(set(self._decays)) == 1 else None
         self.G_ema = self.G.theta.copy() if c.ema is not None else None
         self.ema_count = 0
         self._lr_G, self._lr_D = self._column("step_size_G"), self._column("step_size_D")
@@ -274,8 +275,8 @@ class ParallelRuns:
         """One iteration of the three steps for every run (see ``gan_core.trainer``)."""
         c = self.config
         n = c.batch_size
-        if len(set(self._decays)) == 1:
-            scale = step_scale(self.iteration, c.ITER_NUM, self._decays[0])
+        if self._one_decay is not None:
+            scale = step_scale(self.iteration, c.ITER_NUM, self._one_decay)
         else:
             scale = np.array([step_scale(self.iteration, c.ITER_NUM, d) for d in self._decays])
         lr_D, lr_G = self._lr_D * scale, self._lr_G * scale
