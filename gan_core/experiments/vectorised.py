@@ -200,9 +200,11 @@ class ParallelRuns:
         self._one_row_per_run = bool(np.array_equal(self._row, np.arange(k)))
         self.G, self.D = StackedNet(Gs), StackedNet(Ds)
         self._errata = [cf.errata for cf in self.configs]
-        self._errata_groups = {e: np.array([x == e for x in self._errata]) for e in dict.fromkeys(self._errata)}
+        self._errata_groups = [(e, np.array([x == e for x in self._errata])) for e in dict.fromkeys(self._errata)]
         self.G.acts = self._generator_activations(len(self.G.acts) - 1)
-        self._ascends = np.array(["D_ascends" in e for e in self._errata])
+        ascends = np.array(["D_ascends" in e for e in self._errata])
+        # which of D's parameters climb their loss ("D_ascends"): all (True), none (None) or a mask over theta
+        self._d_ascends = True if ascends.all() else ascends[self.D.owner] if ascends.any() else None
         self._decays = [cf.lr_decay for cf in self.configs]
         self._one_decay = self._decays[0] if len(set(self._decays)) == 1 else None
         self.G_ema = self.G.theta.copy() if c.ema is not None else None
@@ -234,7 +236,7 @@ class ParallelRuns:
     def _per_errata(self, grad):
         """``grad(errata)`` for every run's errata, stacked: computed once per distinct
         tuple of errata on the whole stack, then each run's rows are taken from its own."""
-        groups = list(self._errata_groups.items())
+        groups = self._errata_groups
         out = grad(groups[0][0])
         for errata, runs in groups[1:]:
             out = np.where(runs[:, None, None], grad(errata), out)
@@ -259,13 +261,14 @@ class ParallelRuns:
 
     # ------------------------------------------------------------------ updates
     def _update(self, net, opt, lr, ascend=None):
-        """Clip, step (on ``-grad`` for the runs where ``ascend[k]``) and clip again, each
-        run with its own thresholds and step size."""
+        """Clip, step (on ``-grad`` where ``ascend``: ``True`` for every parameter, or a mask
+        over ``net.theta``; ``None`` for none) and clip again, each run with its own
+        thresholds and step size."""
         norms = clip_gradient_norms(net.gW, self._gclip)[0]
-        if ascend is not None and ascend.all():
+        if ascend is True:
             np.negative(net.grad, out=net.grad)
-        elif ascend is not None and ascend.any():
-            np.negative(net.grad, out=net.grad, where=ascend[net.owner])
+        elif ascend is not None:
+            np.negative(net.grad, out=net.grad, where=ascend)
         opt.step(net.theta, net.grad, lr[net.owner])
         if np.isfinite(self._wclip).any():
             clip_weights(net.theta, self._wclip[net.owner])
@@ -290,14 +293,14 @@ class ParallelRuns:
         if d_learns:
             D.backward_preactivation(self._per_errata(lambda e: discriminator_logit_grad(p_real, 1.0, e)),
                                      input_grad=False)
-            norm_real = self._update(D, self.opt_D, lr_D, self._ascends)
+            norm_real = self._update(D, self.opt_D, lr_D, self._d_ascends)
         # 2. D on fake, target 0
         x_fake = G.forward(z)
         p_fake = D.forward(x_fake)
         if d_learns:
             D.backward_preactivation(self._per_errata(lambda e: discriminator_logit_grad(p_fake, 0.0, e)),
                                      input_grad=False)
-            norm_fake = self._update(D, self.opt_D, lr_D, self._ascends)
+            norm_fake = self._update(D, self.opt_D, lr_D, self._d_ascends)
         self._dnorm.append(0.5 * (norm_real + norm_fake))
         # 3. G through the fixed D, on the same fakes
         p_gen = D.forward(x_fake)
