@@ -1,4 +1,6 @@
 """Figures (matplotlib is imported here, never at ``import gan_core``)."""
+import re
+
 import numpy as np
 
 
@@ -7,22 +9,86 @@ def _pyplot():
     return plt
 
 
+def _grid(nrows, ncols, figsize, left=0.6, right=0.15, bottom=0.5, top=0.35, wspace=0.5, hspace=0.5, **kw):
+    """``plt.subplots`` on a fixed grid whose margins and gaps are given in inches.
+
+    The figures below use this rather than constrained layout, which measures every panel's
+    ticks and labels twice more before each draw (about half of the time it takes to render a
+    grid of panels). The inline backend saves with ``bbox_inches="tight"``, which trims or
+    widens the outer margins to what is drawn, so only the gaps between panels must leave room
+    for the tick labels, axis labels and titles that sit in them."""
+    plt = _pyplot()
+    w, h = figsize
+    aw = (w - left - right - (ncols - 1) * wspace) / ncols
+    ah = (h - bottom - top - (nrows - 1) * hspace) / nrows
+    gs = dict(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h,
+              wspace=wspace / aw, hspace=hspace / ah)
+    return plt.subplots(nrows, ncols, figsize=figsize, gridspec_kw=gs, **kw)
+
+
+# Titles are set with ``y=1.0``: where matplotlib places them anyway, as nothing is drawn above
+# these panels, but it then skips measuring the panel's y axis for every title at every pass.
+
+
+def _every(w, n):
+    """Indices of the points drawn of an ``n``-point moving average over ``w`` iterations: every
+    ``w // 20``-th and the last (a moving average changes little within a twentieth of its
+    window, so the curve looks the same, and 50,000-point lines make the legend's placement slow)."""
+    return np.unique(np.r_[np.arange(0, n, max(1, w // 20)), n - 1]) if n else np.arange(0)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def plain_log_ticks(ax, axis="both"):
+    """Label a log-scaled axis of ``ax`` (``"x"``, ``"y"`` or ``"both"``) with plain-text powers
+    of ten (10\u207b\u00b3, 2\u00d710\u207b\u00b3) in place of matplotlib's mathtext ones: they look the same, and
+    a kernel that never draws mathtext never pays for its parser (about half a second)."""
+    from matplotlib import ticker
+
+    class PlainLogFormatter(ticker.LogFormatterSciNotation):
+        def __call__(self, x, pos=None):
+            s = super().__call__(x, pos)
+            if not s.startswith("$"):
+                return s
+            core = re.fullmatch(r"\$\\mathdefault\{(.*)\}\$", s)
+            if core is None:
+                return s
+            t = core.group(1).replace("\\times", "\u00d7")
+            t = re.sub(r"\^\{(-?\d+)\}", lambda m: m.group(1).translate(_SUPERSCRIPT), t)
+            return s if ("\\" in t or "{" in t or "^" in t) else t.replace("-", "\u2212")
+
+    for a in ((ax.xaxis, ax.yaxis) if axis == "both" else (getattr(ax, axis + "axis"),)):
+        if a.get_scale() != "log":
+            continue
+        for which in ("major", "minor"):
+            f = getattr(a, f"get_{which}_formatter")()
+            if type(f) is ticker.LogFormatterSciNotation:
+                f.__class__ = PlainLogFormatter
+    return ax
+
+
+_SIGNAL_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+_SIGNAL_LABELS = ("\u22121.0", "\u22120.5", "0.0", "0.5", "1.0")
+
+
 def plot_signals(ax, samples, title=None, color=None, alpha=0.8, lw=1.0):
-    """Draw each row of ``samples`` as a curve over ``i = 0 .. X_DIM-1`` on ``ax``."""
+    """Draw each row of ``samples`` as a curve over ``i = 0 .. X_DIM-1`` on ``ax``
+    (y from -1.05 to 1.05, ticks every 0.5)."""
     samples = np.asarray(samples)
     i = np.arange(samples.shape[1])
     ax.plot(i, samples.T, color=color, alpha=alpha, lw=lw)
     ax.set_ylim(-1.05, 1.05)
+    ax.set_yticks(_SIGNAL_TICKS, _SIGNAL_LABELS)
     ax.set_xlabel("i")
     if title:
-        ax.set_title(title)
+        ax.set_title(title, y=1.0)
     return ax
 
 
 def samples_figure(generated, real, n=50):
     """``n`` generated signals beside ``n`` real ones (the chapter's figures)."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, constrained_layout=True)
+    fig, axes = _grid(1, 2, (10, 3.6), wspace=0.2, sharey=True)
     plot_signals(axes[0], np.asarray(generated)[:n], f"{min(n, len(generated))} generated")
     plot_signals(axes[1], np.asarray(real)[:n], f"{min(n, len(real))} real")
     axes[0].set_ylabel("x_i")
@@ -30,24 +96,26 @@ def samples_figure(generated, real, n=50):
 
 
 def losses_figure(history, window=200):
-    """D's and G's losses (moving averages) and D's mean outputs on real and fake."""
-    plt = _pyplot()
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.6), constrained_layout=True)
+    """D's and G's losses (moving averages) and D's mean outputs on real and fake.
+
+    Each moving average is drawn through every ``window // 20``-th point (and its last)."""
+    fig, (a, b) = _grid(1, 2, (10, 3.6), left=0.5, wspace=0.55)
     n = len(history)
     w = max(1, min(window, n // 10 or 1))
-    it = history["iteration"][w - 1:] if n else []
-    a.plot(it, history.smoothed("loss_D_real", w) + history.smoothed("loss_D_fake", w), label="D loss (real + fake)")
-    a.plot(it, history.smoothed("loss_G", w), label="G loss")
+    k = _every(w, max(0, n - w + 1))
+    it = history["iteration"][w - 1:][k] if n else []
+    a.plot(it, (history.smoothed("loss_D_real", w) + history.smoothed("loss_D_fake", w))[k], label="D loss (real + fake)")
+    a.plot(it, history.smoothed("loss_G", w)[k], label="G loss")
     a.axhline(2 * np.log(2), color="gray", ls=":", lw=1, label="2 log 2 (D at 1/2)")
     a.set_xlabel("iteration")
-    a.set_title(f"losses (moving average over {w})")
+    a.set_title(f"losses (moving average over {w})", y=1.0)
     a.legend(fontsize=8)
-    b.plot(it, history.smoothed("D_real", w), label="D(real)")
-    b.plot(it, history.smoothed("D_fake", w), label="D(fake)")
+    b.plot(it, history.smoothed("D_real", w)[k], label="D(real)")
+    b.plot(it, history.smoothed("D_fake", w)[k], label="D(fake)")
     b.axhline(0.5, color="gray", ls=":", lw=1)
     b.set_ylim(0, 1)
     b.set_xlabel("iteration")
-    b.set_title("discriminator's mean output")
+    b.set_title("discriminator's mean output", y=1.0)
     b.legend(fontsize=8)
     return fig
 
@@ -72,11 +140,10 @@ def snapshots_figure(runs, n=20, title=None):
     :func:`gan_core.experiments.checkpoints` returns); each panel draws the
     first ``n`` samples of one checkpoint.
     """
-    plt = _pyplot()
     labels = list(runs)
     ncols = max(len(runs[k]["samples"]) for k in labels)
-    fig, axes = plt.subplots(len(labels), ncols, figsize=(min(2.0 * ncols, 13), 2.1 * len(labels) + 0.5),
-                             sharey=True, squeeze=False, constrained_layout=True)
+    fig, axes = _grid(len(labels), ncols, (min(2.0 * ncols, 13), 2.1 * len(labels) + 0.5), left=0.45, right=0.1,
+                      bottom=0.3, top=0.65 if title else 0.35, wspace=0.12, hspace=0.5, sharey=True, squeeze=False)
     for r, label in enumerate(labels):
         its, samples = runs[label]["iterations"], runs[label]["samples"]
         for c in range(ncols):
@@ -85,7 +152,7 @@ def snapshots_figure(runs, n=20, title=None):
                 ax.axis("off")
                 continue
             plot_signals(ax, np.asarray(samples[c])[:n], alpha=0.7, lw=0.8)
-            ax.set_title(f"{label}: {int(its[c]):,}" if c == 0 else f"{int(its[c]):,}", fontsize=9)
+            ax.set_title(f"{label}: {int(its[c]):,}" if c == 0 else f"{int(its[c]):,}", fontsize=9, y=1.0)
             ax.set_xlabel("")
             ax.tick_params(labelsize=7)
     if title:
@@ -101,11 +168,10 @@ def parameter_histograms_figure(fits, bins=36, rmse_tol=0.05, title=None):
     of each parameter is shaded, and each panel says what share of the clean
     sines falls outside it and what share of all samples is not a clean sine.
     """
-    plt = _pyplot()
     ranges = _real_ranges()
     labels = list(fits)
-    fig, axes = plt.subplots(len(labels), 3, figsize=(10, 2.3 * len(labels) + 0.5), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = _grid(len(labels), 3, (10, 2.3 * len(labels) + 0.5), left=0.75, bottom=0.5,
+                      top=0.45 if title else 0.15, wspace=0.4, hspace=0.6, squeeze=False)
     for r, label in enumerate(labels):
         fit = fits[label]
         clean = np.asarray(fit["rmse"]) < rmse_tol
@@ -134,10 +200,10 @@ def parameter_pairs_figure(fits, title=None, max_points=600):
     """Scatter plots of fitted (x0, freq), (x0, mult) and (freq, mult), the real
     ranges drawn as boxes. ``fits`` maps a label to a ``fit_sines`` dict; the
     first entry is drawn first (use the real data there)."""
-    plt = _pyplot()
     from matplotlib.patches import Rectangle
     ranges = _real_ranges()
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.4), constrained_layout=True)
+    fig, axes = _grid(1, 3, (10, 3.4), left=0.7, top=0.45 if title else 0.15, wspace=0.75)
+    axes = axes.ravel()
     pairs = (("x0", "freq"), ("x0", "mult"), ("freq", "mult"))
     colors = ("tab:gray", "tab:red", "tab:blue", "tab:green")
     for ax, (a, b) in zip(axes, pairs):
@@ -164,11 +230,11 @@ def mmd_figure(curves, floor, ax=None, title="MMD2 to real data over training", 
     :func:`gan_core.metrics.mmd2_floor` (its largest draw). Values at or below zero (the
     estimate is unbiased, so it can dip below 0) are drawn at the bottom of the axis.
     ``xscale="log"`` spreads out the early iterations (leave out iteration 0 then).
+    Powers of ten are labelled in plain text (:func:`plain_log_ticks`).
     """
-    plt = _pyplot()
     fig = None
     if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 3.6), constrained_layout=True)
+        fig, ax = _grid(1, 1, (10, 3.6), left=0.8)
     bottom = 1e-5
     for label, (its, vals) in curves.items():
         ax.plot(its, np.maximum(np.asarray(vals, dtype=float), bottom), marker="o", ms=3, label=label)
@@ -182,10 +248,11 @@ def mmd_figure(curves, floor, ax=None, title="MMD2 to real data over training", 
     ax.axhline(top, color="tab:green", ls="--", lw=1, label=label)
     ax.set_yscale("log")
     ax.set_xscale(xscale)
+    plain_log_ticks(ax)
     ax.set_ylim(bottom, 2.0)
     ax.set_xlabel("iteration")
     ax.set_ylabel("MMD2 (log scale)")
-    ax.set_title(title)
+    ax.set_title(title, y=1.0)
     ax.legend(fontsize=8)
     return fig if fig is not None else ax.figure
 
@@ -197,8 +264,8 @@ def latent_walk_figure(values, signals, fit=None, title=None, cmap="viridis", zl
     plt = _pyplot()
     values = np.asarray(values, dtype=float)
     ncols = 2 if fit is not None else 1
-    fig, axes = plt.subplots(1, ncols, figsize=(10 if ncols == 2 else 6, 3.6), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = _grid(1, ncols, (10 if ncols == 2 else 6, 3.6), left=0.65, top=0.65 if title else 0.35,
+                      wspace=1.0, squeeze=False)
     ax = axes[0, 0]
     cm = plt.get_cmap(cmap)
     span = values.max() - values.min() or 1.0
@@ -209,7 +276,7 @@ def latent_walk_figure(values, signals, fit=None, title=None, cmap="viridis", zl
     ax.set_ylabel("x_i")
     sm = plt.cm.ScalarMappable(cmap=cm, norm=plt.Normalize(values.min(), values.max()))
     fig.colorbar(sm, ax=ax, label=zlabel)
-    ax.set_title("generated signal along the walk")
+    ax.set_title("generated signal along the walk", y=1.0)
     if fit is not None:
         ax = axes[0, 1]
         ranges = _real_ranges()
@@ -219,7 +286,7 @@ def latent_walk_figure(values, signals, fit=None, title=None, cmap="viridis", zl
             ax.axhspan(lo, hi, color=color, alpha=0.1, lw=0)
         ax.set_xlabel(zlabel)
         ax.set_ylabel("fitted parameter")
-        ax.set_title("fitted parameters along the walk")
+        ax.set_title("fitted parameters along the walk", y=1.0)
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
@@ -240,7 +307,7 @@ def score_map(ax, scores, xs, ys, xlabel, ylabel, box=None, title=None, vmin=0.0
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, y=1.0)
     return im
 
 
@@ -265,35 +332,36 @@ def heatmap(ax, values, row_labels, col_labels, row_name, col_name, fmt="{:.2f}"
                 ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8,
                         color="white" if dark else "black")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, y=1.0)
     return im
 
 
 def curves_figure(histories, window=200, title=None):
     """Training curves of several runs, one row each: D's and G's losses on the
     left, D's mean output on real and on fake samples on the right (moving
-    averages over ``window`` iterations). ``histories`` maps a label to a
-    ``History``. Dotted lines mark where a guessing discriminator (D = 1/2) sits."""
-    plt = _pyplot()
+    averages over ``window`` iterations, each drawn through every ``window // 20``-th
+    point and its last). ``histories`` maps a label to a ``History``. Dotted lines
+    mark where a guessing discriminator (D = 1/2) sits."""
     labels = list(histories)
-    fig, axes = plt.subplots(len(labels), 2, figsize=(10, 2.5 * len(labels) + 0.4), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = _grid(len(labels), 2, (10, 2.5 * len(labels) + 0.4), left=0.85, top=0.65 if title else 0.3,
+                      wspace=0.5, hspace=0.55, squeeze=False)
     for r, label in enumerate(labels):
         h = histories[label]
         w = max(1, min(int(window), len(h) // 10 or 1))
-        it = h["iteration"][w - 1:]
+        k = _every(w, max(0, len(h) - w + 1))
+        it = h["iteration"][w - 1:][k]
         a, b = axes[r]
-        a.plot(it, h.smoothed("loss_D_real", w) + h.smoothed("loss_D_fake", w), label="D loss (real + fake)")
-        a.plot(it, h.smoothed("loss_G", w), label="G loss")
+        a.plot(it, (h.smoothed("loss_D_real", w) + h.smoothed("loss_D_fake", w))[k], label="D loss (real + fake)")
+        a.plot(it, h.smoothed("loss_G", w)[k], label="G loss")
         a.axhline(2 * np.log(2), color="gray", ls=":", lw=1)
         a.axhline(np.log(2), color="gray", ls=":", lw=1)
         a.set_ylabel(label)
-        a.set_title(f"losses (moving average over {w})", fontsize=9)
-        b.plot(it, h.smoothed("D_real", w), label="D(real)")
-        b.plot(it, h.smoothed("D_fake", w), label="D(fake)")
+        a.set_title(f"losses (moving average over {w})", fontsize=9, y=1.0)
+        b.plot(it, h.smoothed("D_real", w)[k], label="D(real)")
+        b.plot(it, h.smoothed("D_fake", w)[k], label="D(fake)")
         b.axhline(0.5, color="gray", ls=":", lw=1)
         b.set_ylim(0, 1)
-        b.set_title("D's mean output", fontsize=9)
+        b.set_title("D's mean output", fontsize=9, y=1.0)
         if r == 0:
             a.legend(fontsize=8)
             b.legend(fontsize=8)
@@ -308,10 +376,9 @@ def curves_figure(histories, window=200, title=None):
 def signals_figure(sets, n=50, title=None):
     """One panel per entry of ``sets`` (a dict: label -> samples), each drawing the
     first ``n`` signals of its set; the chapter's figure for several models at once."""
-    plt = _pyplot()
     labels = list(sets)
-    fig, axes = plt.subplots(1, len(labels), figsize=(min(3.6 * len(labels), 13), 3.4), sharey=True,
-                             squeeze=False, constrained_layout=True)
+    fig, axes = _grid(1, len(labels), (min(3.6 * len(labels), 13), 3.4), left=0.65, top=0.65 if title else 0.35,
+                      wspace=0.15, sharey=True, squeeze=False)
     for ax, label in zip(axes[0], labels):
         s = np.asarray(sets[label])[:n]
         plot_signals(ax, s, f"{label} ({len(s)})", alpha=0.7, lw=0.9)
@@ -340,7 +407,7 @@ def bars_figure(labels, columns, title=None, refs=None, xlabel=None):
             ax.axhline(refs[name], color="tab:green", ls="--", lw=1, label="real data")
             ax.legend(fontsize=7, loc="lower right")
         ax.set_xticks(x, [str(lab) for lab in labels], fontsize=8)
-        ax.set_title(name, fontsize=10)
+        ax.set_title(name, fontsize=10, y=1.0)
         ax.set_ylim(0, max(1e-12, np.nanmax(vals), refs.get(name, 0)) * 1.18)
         if xlabel:
             ax.set_xlabel(xlabel)
@@ -379,7 +446,7 @@ def seed_range_figure(labels, panels, title=None, refs=None, xlabel=None, log=()
         ax.set_xticks(x, [str(lab) for lab in labels], fontsize=8, rotation=40 if many else 0,
                       ha="right" if many else "center", rotation_mode="anchor")
         ax.grid(axis="y", alpha=0.25)
-        ax.set_title(name, fontsize=10)
+        ax.set_title(name, fontsize=10, y=1.0)
         ax.set_ylabel(name.split(" (")[0], fontsize=8)
         if xlabel:
             ax.set_xlabel(xlabel)
