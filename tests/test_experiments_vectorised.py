@@ -212,3 +212,30 @@ def test_columns_pick_runs_out_of_a_stack():
         runs.columns([4])
     with pytest.raises(ValueError, match="at least one"):
         runs.columns([])
+
+
+@pytest.mark.parametrize("recipe,fixed,settings", PARALLEL_CASES)
+def test_recorded_update_lengths_match_update_norms_of_the_trainer(recipe, fixed, settings):
+    """record_updates: each run's step lengths are probes.update_norms of its Trainer, its
+    clipped D gradient norm the Trainer's history; recording leaves the runs' path unchanged."""
+    from gan_core.experiments.probes import update_norms
+    plain = E.ParallelRuns(settings, recipe=recipe, seed=1, **fixed).train(40)
+    runs = E.ParallelRuns(settings, recipe=recipe, seed=1, **fixed).train(10).record_updates().train(30)
+    runs.record_updates(False).train(0)
+    assert np.array_equal(runs.G.theta, plain.G.theta) and np.array_equal(runs.D.theta, plain.D.theta)
+    assert np.array_equal(runs.grad_norm_D, plain.grad_norm_D) and np.array_equal(runs.grad_norm_G, plain.grad_norm_G)
+    lengths = runs.update_norms
+    assert runs.grad_norm_D_clipped.shape == (30, runs.k) and all(v.shape == (30, runs.k) for v in lengths.values())
+    for k, s in enumerate(settings):
+        s = dict(s)
+        seed = s.pop("seed", 1)
+        tr = gan_core.Trainer(recipe=recipe, seed=seed, **fixed, **E.expand_aliases(s)).train(10)
+        want = update_norms(tr, 30)
+        for name in ("D_real", "D_fake", "G"):
+            assert np.allclose(lengths[name][:, k], want[name], atol=1e-12, rtol=1e-9), name
+        assert np.allclose(runs.grad_norm_D_clipped[:, k], tr.history["grad_norm_D_clipped"][10:], atol=1e-10)
+    view = runs.columns([2, 0])
+    assert np.array_equal(view.grad_norm_D_clipped, runs.grad_norm_D_clipped[:, [2, 0]])
+    assert np.array_equal(view.update_norms["D_fake"], lengths["D_fake"][:, [2, 0]])
+    runs.train(5)                                   # recording is off: nothing more is recorded
+    assert runs.update_norms["G"].shape == (30, runs.k)

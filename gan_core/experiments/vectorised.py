@@ -165,7 +165,9 @@ class ParallelRuns:
     ``train(n)`` runs n more iterations; ``D_real``, ``D_fake``, ``grad_norm_D`` and
     ``grad_norm_G`` are ``(iterations, K)`` arrays of D's mean outputs and the
     weight-gradient norms before clipping (D's averaged over its two updates, as
-    in ``History``); ``sample(n)`` gives ``(K, n, X_DIM)`` signals (each run from
+    in ``History``); ``record_updates()`` adds, from then on, the length of every
+    optimizer step and D's gradient norm after clipping (``update_norms``,
+    ``grad_norm_D_clipped``); ``sample(n)`` gives ``(K, n, X_DIM)`` signals (each run from
     its seed's sampling noise, as ``Trainer.sample``); ``evaluate(n)`` a list of
     reports. A run whose numbers overflow is marked in ``diverged`` and its
     report is all NaN.
@@ -217,6 +219,7 @@ class ParallelRuns:
         self.iteration = 0
         self.diverged = np.zeros(k, dtype=bool)
         self._d_real, self._d_fake, self._gnorm, self._dnorm = [], [], [], []
+        self._recording, self._lengths, self._dnorm_clipped = False, {"D_real": [], "D_fake": [], "G": []}, []
 
     def _generator_activations(self, hidden_count):
         """G's activations for the runs' errata: ``generator_activations`` where all runs
@@ -259,20 +262,36 @@ class ParallelRuns:
             getattr(self, arrays[name])[...] = np.inf if v is None else v
         return self
 
+    def record_updates(self, on=True):
+        """Record, for every iteration trained from now on (until ``record_updates(False)``),
+        the length ``||theta_after - theta_before||`` of each run's optimizer steps (D's real
+        and fake half-steps and G's step, the optimizer's step before any weight clip) and D's weight-gradient
+        norm after clipping: ``update_norms`` and ``grad_norm_D_clipped``, one row per
+        recorded iteration, as :func:`gan_core.experiments.probes.update_norms` and the
+        Trainer's ``history["grad_norm_D_clipped"]`` give them for one run. Returns ``self``."""
+        self._recording = bool(on)
+        return self
+
     # ------------------------------------------------------------------ updates
     def _update(self, net, opt, lr, ascend=None):
         """Clip, step (on ``-grad`` where ``ascend``: ``True`` for every parameter, or a mask
         over ``net.theta``; ``None`` for none) and clip again, each run with its own
-        thresholds and step size."""
-        norms = clip_gradient_norms(net.gW, self._gclip)[0]
+        thresholds and step size. Returns the gradient norms before clipping; while
+        recording, also those after clipping and the steps' lengths."""
+        before, after, _ = clip_gradient_norms(net.gW, self._gclip)
+        start = net.theta.copy() if self._recording else None
         if ascend is True:
             np.negative(net.grad, out=net.grad)
         elif ascend is not None:
             np.negative(net.grad, out=net.grad, where=ascend)
         opt.step(net.theta, net.grad, lr[net.owner])
+        if start is not None:  # the optimizer's step alone, as probes.update_norms measures it
+            start -= net.theta
+            start *= start
+            length = np.sqrt(np.bincount(net.owner, weights=start, minlength=self.k))
         if np.isfinite(self._wclip).any():
             clip_weights(net.theta, self._wclip[net.owner])
-        return norms
+        return before if start is None else (before, after, length)
 
     def step(self):
         """One iteration of the three steps for every run (see ``gan_core.trainer``)."""
@@ -286,37 +305,44 @@ class ParallelRuns:
         G, D = self.G, self.D
         x_real, z = self._take(n)
         d_learns, g_learns = c.learn != "G", c.learn != "D"
+        recording = self._recording
         no_step = np.zeros(self.k)
+        none = (no_step, no_step, no_step) if recording else no_step  # what _update returns for no step
         # 1. D on real, target 1
         p_real = D.forward(x_real)
-        norm_real = norm_fake = no_step
+        real = fake = none
         if d_learns:
             D.backward_preactivation(self._per_errata(lambda e: discriminator_logit_grad(p_real, 1.0, e)),
                                      input_grad=False)
-            norm_real = self._update(D, self.opt_D, lr_D, self._d_ascends)
+            real = self._update(D, self.opt_D, lr_D, self._d_ascends)
         # 2. D on fake, target 0
         x_fake = G.forward(z)
         p_fake = D.forward(x_fake)
         if d_learns:
             D.backward_preactivation(self._per_errata(lambda e: discriminator_logit_grad(p_fake, 0.0, e)),
                                      input_grad=False)
-            norm_fake = self._update(D, self.opt_D, lr_D, self._d_ascends)
-        self._dnorm.append(0.5 * (norm_real + norm_fake))
+            fake = self._update(D, self.opt_D, lr_D, self._d_ascends)
         # 3. G through the fixed D, on the same fakes
         p_gen = D.forward(x_fake)
-        if not g_learns:
-            self._gnorm.append(no_step)
-        else:
+        gen = none
+        if g_learns:
             dz = self._per_errata(lambda e: generator_output_grad(p_gen, "non_saturating", e))
             if self._saturating.any():
                 dz = np.where(self._saturating[:, None, None],
                               self._per_errata(lambda e: generator_output_grad(p_gen, "saturating", e)), dz)
             dx = D.backward_preactivation(dz, param_grads=False)
             G.backward(dx, input_grad=False)
-            self._gnorm.append(self._update(G, self.opt_G, lr_G))
+            gen = self._update(G, self.opt_G, lr_G)
             if self.G_ema is not None:
                 self.ema_count += 1
                 average_weights(self.G_ema, G.theta, c.ema, self.ema_count)
+        if recording:
+            (real, real_after, real_len), (fake, fake_after, fake_len), (gen, _, gen_len) = real, fake, gen
+            self._dnorm_clipped.append(0.5 * (real_after + fake_after))
+            for name, length in (("D_real", real_len), ("D_fake", fake_len), ("G", gen_len)):
+                self._lengths[name].append(length)
+        self._dnorm.append(0.5 * (real + fake))
+        self._gnorm.append(gen)
         self._d_real.append(p_real.mean(axis=(1, 2), dtype=np.float64))
         self._d_fake.append(p_fake.mean(axis=(1, 2), dtype=np.float64))
         self.iteration += 1
@@ -359,6 +385,18 @@ class ParallelRuns:
     def grad_norm_D(self):
         return np.array(self._dnorm).reshape(-1, self.k)
 
+    @property
+    def grad_norm_D_clipped(self):
+        """``(recorded iterations, K)``: D's weight-gradient norm after clipping, averaged
+        over its two updates (``record_updates``)."""
+        return np.array(self._dnorm_clipped).reshape(-1, self.k)
+
+    @property
+    def update_norms(self):
+        """``{"D_real", "D_fake", "G"}``, each ``(recorded iterations, K)``: the length of every
+        optimizer step of every run while ``record_updates`` was on."""
+        return {name: np.array(v).reshape(-1, self.k) for name, v in self._lengths.items()}
+
     def sampler_theta(self):
         """The stacked parameters used for sampling: the weight average if ``ema`` is on, else G's."""
         return self.G_ema if self.G_ema is not None and self.ema_count > 0 else self.G.theta
@@ -397,7 +435,8 @@ class ParallelRuns:
 
 class RunColumns:
     """Some runs of a :class:`ParallelRuns`, picked out by index (see ``ParallelRuns.columns``):
-    ``D_real``, ``D_fake``, ``grad_norm_G``, ``grad_norm_D`` (``(iterations, len(runs))``),
+    ``D_real``, ``D_fake``, ``grad_norm_G``, ``grad_norm_D``, ``grad_norm_D_clipped`` (``(iterations, len(runs))``),
+    ``update_norms``,
     ``sample(n)`` (``(len(runs), n, X_DIM)``), ``k``, ``settings`` and ``seeds`` of those runs only."""
 
     def __init__(self, stack, runs):
@@ -413,6 +452,8 @@ class RunColumns:
     D_fake = property(lambda self: self.stack.D_fake[:, self.runs])
     grad_norm_G = property(lambda self: self.stack.grad_norm_G[:, self.runs])
     grad_norm_D = property(lambda self: self.stack.grad_norm_D[:, self.runs])
+    grad_norm_D_clipped = property(lambda self: self.stack.grad_norm_D_clipped[:, self.runs])
+    update_norms = property(lambda self: {name: v[:, self.runs] for name, v in self.stack.update_norms.items()})
 
     def sample(self, n):
         """``(len(runs), n, X_DIM)``: ``stack.sample(n)`` of these runs."""
