@@ -426,8 +426,9 @@ def seed_range_figure(labels, panels, title=None, refs=None, xlabel=None, log=()
     refs = refs or {}
     names = list(panels)
     many = len(labels) > 5
-    fig, axes = plt.subplots(1, len(names), figsize=(min(4.6 * len(names), 13), 4.2 if many else 3.4),
-                             squeeze=False, constrained_layout=True)
+    # room below the panels for the (rotated) setting names, an x label and the legend
+    fig, axes = _grid(1, len(names), (min(4.6 * len(names), 13), 4.2 if many else 3.4), squeeze=False,
+                      left=0.6, wspace=0.75, top=0.6 if title else 0.35, bottom=1.3 if many else 0.8)
     x = np.arange(len(labels))
     for ax, name in zip(axes[0], names):
         vals = np.asarray(panels[name], dtype=float).reshape(len(labels), -1)
@@ -456,7 +457,8 @@ def seed_range_figure(labels, panels, title=None, refs=None, xlabel=None, log=()
             if lab not in names_:
                 handles.append(h)
                 names_.append(lab)
-    fig.legend(handles, names_, fontsize=7, loc="outside lower center", ncol=len(names_), frameon=False)
+    fig.legend(handles, names_, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(names_),
+               frameon=False)
     if title:
         fig.suptitle(title)
     return fig
