@@ -86,6 +86,8 @@ NULL_PERCENTILES = (2.5, 97.5)
 REFERENCE_SEED = 2017
 #: Number of grid frequencies in (0, pi) used to start the sine fit.
 FREQ_GRID_SIZE = 1200
+#: Samples per block of :func:`fit_sines`' grid search (its temporaries: GRID_BLOCK_ROWS x FREQ_GRID_SIZE floats).
+GRID_BLOCK_ROWS = 64
 #: Levenberg-Marquardt refinement steps after the grid search.
 REFINE_STEPS = 10
 #: Largest set whose full pairwise-distance matrix :func:`median_distance` uses.
@@ -196,8 +198,8 @@ def fit_sines(samples):
     ``FREQ_GRID_SIZE`` grid frequencies the normal equations
     ``[a, b] = G^-1 [<x, sin>, <x, cos>]`` (G the 2x2 Gram matrix of the basis) give
     the best (a, b); the explained energy ``a <x, sin> + b <x, cos>`` picks the best
-    grid frequency of each sample (one matrix product for all samples and all
-    frequencies). Then (a, b, freq) are refined jointly by ``REFINE_STEPS``
+    grid frequency of each sample (one matrix product for all frequencies and a block
+    of ``GRID_BLOCK_ROWS`` samples). Then (a, b, freq) are refined jointly by ``REFINE_STEPS``
     vectorised Gauss-Newton steps with Levenberg-Marquardt damping (a step is kept
     only if it lowers the SSE and keeps freq in (0, pi)). Finally
     ``mult = hypot(a, b)``, ``x0 = atan2(b, a)`` wrapped to [-pi, pi). Refining in
@@ -219,14 +221,26 @@ def fit_sines(samples):
     w, basis, (i_ss, i_sc, i_cc) = _freq_grid(d, FREQ_GRID_SIZE)
     k_grid = w.size
 
-    # 1. grid search: projections on sin/cos for every grid frequency at once
-    proj = x @ basis                                      # (n, 2K)
-    p_s, p_c = proj[:, :k_grid], proj[:, k_grid:]
-    # explained energy p^T G^-1 p; SSE = ||x||^2 - energy
-    energy = i_ss * p_s * p_s + 2.0 * i_sc * p_s * p_c + i_cc * p_c * p_c
-    best = np.argmax(energy, axis=1)
-    rows = np.arange(n)
-    ps, pc = p_s[rows, best], p_c[rows, best]
+    # 1. grid search: projections on sin/cos for every grid frequency, GRID_BLOCK_ROWS samples at a
+    #    time (the (rows, K) temporaries then stay in the CPU's cache), the energy built in place
+    best, ps, pc = np.empty(n, dtype=np.intp), np.empty(n), np.empty(n)
+    two_sc = 2.0 * i_sc
+    for start in range(0, n, GRID_BLOCK_ROWS):
+        block = slice(start, min(start + GRID_BLOCK_ROWS, n))
+        proj = x[block] @ basis                           # (rows, 2K)
+        p_s, p_c = proj[:, :k_grid], proj[:, k_grid:]
+        # explained energy p^T G^-1 p = i_ss p_s^2 + 2 i_sc p_s p_c + i_cc p_c^2; SSE = ||x||^2 - energy
+        energy = i_ss * p_s
+        energy *= p_s
+        term = two_sc * p_s
+        term *= p_c
+        energy += term
+        np.multiply(i_cc, p_c, out=term)
+        term *= p_c
+        energy += term
+        pick = np.argmax(energy, axis=1)
+        rows = np.arange(len(pick))
+        best[block], ps[block], pc[block] = pick, p_s[rows, pick], p_c[rows, pick]
     a = i_ss[best] * ps + i_sc[best] * pc
     b = i_sc[best] * ps + i_cc[best] * pc
     freq = w[best].copy()

@@ -651,3 +651,14 @@ GOOD = sample_sines(5, np.random.default_rng(17))
 def test_validation_errors_name_the_parameter(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_fit_sines_gives_each_sample_the_same_fit_whatever_block_it_falls_in():
+    # the grid search runs in blocks of GRID_BLOCK_ROWS samples: a sample's fit must not depend on them
+    rng = np.random.default_rng(11)
+    x = np.concatenate([sample_sines(150, rng), rng.uniform(-1, 1, (53, 10))])
+    assert len(x) > 3 * metrics.GRID_BLOCK_ROWS
+    whole = metrics.fit_sines(x)
+    parts = [metrics.fit_sines(x[a:b]) for a, b in ((0, 1), (1, 70), (70, len(x)))]
+    for key in ("x0", "freq", "mult", "rmse"):
+        assert np.array_equal(whole[key], np.concatenate([p[key] for p in parts]))
