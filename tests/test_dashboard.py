@@ -843,3 +843,37 @@ def test_rates_count_from_the_frames_after_a_pause(dash, monkeypatch):
         dash.step()
     assert dash.frames_per_second == pytest.approx(10.0)
     assert dash.iterations_per_second == pytest.approx(10.0 * CHUNK)
+
+
+# ------------------------------------------------------------------ skipping ahead from a cell
+def test_advance_trains_like_that_many_steps_but_draws_once():
+    stepped, skipped = make(), make()
+    for _ in range(7):
+        stepped.step()
+    renders = []
+    render = skipped.fig.render
+    skipped.fig.render = lambda view: renders.append(1) or render(view)
+    assert skipped.advance(7) is True
+    assert len(renders) == 1
+    assert skipped.trainer.iteration == stepped.trainer.iteration == 7 * CHUNK
+    assert np.array_equal(skipped.trainer.G.theta, stepped.trainer.G.theta)
+    assert np.array_equal(skipped.trainer.D.theta, stepped.trainer.D.theta)
+    assert skipped.frame_count == stepped.frame_count == 7
+    for key, values in stepped.run.series.items():     # the curves and the quality points (every 3rd frame)
+        assert np.array_equal(np.asarray(skipped.run.series[key], float), np.asarray(values, float)), key
+    first = skipped.readout_text.split("\n")[0]           # the same words, but no frame rate yet
+    assert first.endswith("frame 7") and stepped.readout_text.startswith(first)
+
+
+def test_advance_stops_and_draws_where_training_stops():
+    d = make(ITER_NUM=100)                 # the run's length comes after 3 frames of 40
+    assert d.advance(10) is False
+    assert d.trainer.iteration == 100 and d.frame_count == 3
+    assert "ITER_NUM" in d.status_text
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, "3", 10**6])
+def test_advance_refuses_a_frame_count_outside_its_range(dash, bad):
+    with pytest.raises(ValueError, match=r"^frames must be an integer in \[1, 100000\]"):
+        dash.advance(bad)
+    assert dash.frame_count == 0

@@ -85,6 +85,7 @@ import time
 import numpy as np
 
 from .._blas import one_blas_thread
+from .._checks import check_int
 from ..errata import ERRATA
 from .controls import build_controls, expand, layout, show_settings
 from .figure import DashboardFigure
@@ -435,9 +436,28 @@ class Dashboard:
         """Train one frame (``chunk`` iterations) and redraw: the Step button. Called from a notebook
         cell, it also updates the dashboard's stored picture (for static readers)."""
         ok = self._frame(top=True)
+        self._update_display()
+        return ok
+
+    def advance(self, frames):
+        """Train ``frames`` frames and draw only after the last (or where training stops): the
+        same run, curves and quality points as ``frames`` calls of :meth:`step`, without the
+        pictures in between, for a notebook cell that skips ahead. ``frames``: an integer in
+        [1, 100000]. Returns False if training stopped (see :meth:`step`)."""
+        frames = check_int("frames", frames, 1, 100_000)
+        ok = True
+        for _ in range(frames - 1):
+            ok = self._frame(top=True, draw=False)
+            if not ok:
+                break
+        if ok:
+            ok = self._frame(top=True)
+        self._update_display()
+        return ok
+
+    def _update_display(self):
         if self._display is not None:
             self._display[0].update(self._bundle(self._display[1]), raw=True)
-        return ok
 
     def reset(self):
         """The Reset button: the preset's settings on every control, a new run from iteration 0."""
@@ -448,17 +468,18 @@ class Dashboard:
         """Iterations per frame (the ``chunk`` control)."""
         return int(self.controls["chunk"].value)
 
-    def _frame(self, top=True):
+    def _frame(self, top=True, draw=True):
         """One frame: train a chunk, draw it, refresh the words. False if training stopped.
 
         ``top``: redraw the top row (samples, fits, heat map); None (a Play tick) redraws it
-        every ``top_every`` frames (and after a restart)."""
+        every ``top_every`` frames (and after a restart). ``draw=False``: train and record only
+        (a frame that stops training is still drawn)."""
         if top is None:
             top = self.run.frame_count + 1 - self._top_frame >= self.top_every
         with one_blas_thread():
-            return self._frame_body(top)
+            return self._frame_body(top, draw)
 
-    def _frame_body(self, top):
+    def _frame_body(self, top, draw=True):
         t0 = time.perf_counter()
         done, stop = self.run.train_frame(self.chunk)
         t1 = time.perf_counter()
@@ -474,6 +495,8 @@ class Dashboard:
         elif stop is not None:
             self._pause()
             self._message(f"{stop}. Press Reset (or lower the step sizes and change the seed).", "error")
+        if not draw and stop is None:
+            return True
         t2 = self._redraw(top or stop is not None)
         t3 = time.perf_counter()
         tm = self.timings
