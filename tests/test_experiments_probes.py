@@ -70,18 +70,6 @@ def test_update_norms_records_every_optimizer_step_and_restores_it():
     assert u["G"][0] == pytest.approx(tr.config.step_size_G * np.sqrt(tr.G.theta.size), rel=0.05)
 
 
-def test_trained_update_norms_in_a_worker_equal_the_same_here():
-    from gan_core.experiments import call_in_processes
-    from gan_core.experiments.probes import trained_update_norms
-    settings = {"recipe": "recommended", "seed": 1, "G_HIDDEN": (8,), "D_HIDDEN": (8,), "GRADIENT_CLIP": 0.2}
-    (tr, u), (tr2, u2) = call_in_processes([(trained_update_norms, {"iterations": 15, **settings})] * 2, workers=2)
-    here_tr, here_u = trained_update_norms(15, **settings)
-    for got_tr, got_u in ((tr, u), (tr2, u2)):
-        assert got_tr.iteration == 15 and np.array_equal(got_tr.G.theta, here_tr.G.theta)
-        assert all(np.array_equal(got_u[k], here_u[k]) for k in here_u)
-    assert np.array_equal(tr.history["grad_norm_D_clipped"], here_tr.history["grad_norm_D_clipped"])
-
-
 def test_adam_step_ratio_remembers_large_gradients():
     from gan_core.optim import Adam
     opt, theta = Adam(3), np.zeros(3)

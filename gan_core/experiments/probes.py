@@ -130,15 +130,6 @@ def update_norms(trainer, iterations):
     return {"D_real": d[:, 0], "D_fake": d[:, 1], "G": np.array(records["G"])}
 
 
-def trained_update_norms(iterations, **settings):
-    """``(trainer, update_norms(trainer, iterations))`` for a new ``Trainer(**settings)``:
-    one run, in one call that :func:`gan_core.experiments.call_in_processes` can hand
-    to a worker process."""
-    from ..trainer import Trainer
-    trainer = Trainer(**settings)
-    return trainer, update_norms(trainer, iterations)
-
-
 def adam_step_ratio(opt):
     """For every parameter, the length of Adam's next step divided by the step size,
     if the gradient stayed at zero from now on would not change it much:
