@@ -37,6 +37,16 @@ def _every(w, n):
     return np.unique(np.r_[np.arange(0, n, max(1, w // 20)), n - 1]) if n else np.arange(0)
 
 
+def _moving_averages(history, w):
+    """The four curves of the training figures, moving averages over ``w`` iterations drawn
+    through :func:`_every`'s points: ``(iterations, D loss (real + fake), G loss, D(real), D(fake))``."""
+    n = len(history)
+    k = _every(w, max(0, n - w + 1))
+    its = history["iteration"][w - 1:][k] if n else []
+    loss_d = history.smoothed("loss_D_real", w) + history.smoothed("loss_D_fake", w)
+    return (its, loss_d[k], *(history.smoothed(key, w)[k] for key in ("loss_G", "D_real", "D_fake")))
+
+
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
@@ -100,18 +110,16 @@ def losses_figure(history, window=200):
 
     Each moving average is drawn through every ``window // 20``-th point (and its last)."""
     fig, (a, b) = _grid(1, 2, (10, 3.6), left=0.5, wspace=0.55)
-    n = len(history)
-    w = max(1, min(window, n // 10 or 1))
-    k = _every(w, max(0, n - w + 1))
-    it = history["iteration"][w - 1:][k] if n else []
-    a.plot(it, (history.smoothed("loss_D_real", w) + history.smoothed("loss_D_fake", w))[k], label="D loss (real + fake)")
-    a.plot(it, history.smoothed("loss_G", w)[k], label="G loss")
+    w = max(1, min(window, len(history) // 10 or 1))
+    it, loss_d, loss_g, d_real, d_fake = _moving_averages(history, w)
+    a.plot(it, loss_d, label="D loss (real + fake)")
+    a.plot(it, loss_g, label="G loss")
     a.axhline(2 * np.log(2), color="gray", ls=":", lw=1, label="2 log 2 (D at 1/2)")
     a.set_xlabel("iteration")
     a.set_title(f"losses (moving average over {w})", y=1.0)
     a.legend(fontsize=8)
-    b.plot(it, history.smoothed("D_real", w)[k], label="D(real)")
-    b.plot(it, history.smoothed("D_fake", w)[k], label="D(fake)")
+    b.plot(it, d_real, label="D(real)")
+    b.plot(it, d_fake, label="D(fake)")
     b.axhline(0.5, color="gray", ls=":", lw=1)
     b.set_ylim(0, 1)
     b.set_xlabel("iteration")
@@ -348,17 +356,16 @@ def curves_figure(histories, window=200, title=None):
     for r, label in enumerate(labels):
         h = histories[label]
         w = max(1, min(int(window), len(h) // 10 or 1))
-        k = _every(w, max(0, len(h) - w + 1))
-        it = h["iteration"][w - 1:][k]
+        it, loss_d, loss_g, d_real, d_fake = _moving_averages(h, w)
         a, b = axes[r]
-        a.plot(it, (h.smoothed("loss_D_real", w) + h.smoothed("loss_D_fake", w))[k], label="D loss (real + fake)")
-        a.plot(it, h.smoothed("loss_G", w)[k], label="G loss")
+        a.plot(it, loss_d, label="D loss (real + fake)")
+        a.plot(it, loss_g, label="G loss")
         a.axhline(2 * np.log(2), color="gray", ls=":", lw=1)
         a.axhline(np.log(2), color="gray", ls=":", lw=1)
         a.set_ylabel(label)
         a.set_title(f"losses (moving average over {w})", fontsize=9, y=1.0)
-        b.plot(it, h.smoothed("D_real", w)[k], label="D(real)")
-        b.plot(it, h.smoothed("D_fake", w)[k], label="D(fake)")
+        b.plot(it, d_real, label="D(real)")
+        b.plot(it, d_fake, label="D(fake)")
         b.axhline(0.5, color="gray", ls=":", lw=1)
         b.set_ylim(0, 1)
         b.set_title("D's mean output", fontsize=9, y=1.0)
