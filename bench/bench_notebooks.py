@@ -91,7 +91,7 @@ def main(argv=None):
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start; "
           f"yardstick {yardstick():.0f} us per book iteration")
     if args.warm:
-        from gan_core.experiments.probes import cache_directory
+        from gan_core.experiments.run_cache import cache_directory
         book_pass("warm", paths, cache_directory())
     else:
         with tempfile.TemporaryDirectory() as cache:

@@ -112,45 +112,6 @@ def test_parallel_samples_with_and_without_the_average():
     assert runs.G_ema is not None
 
 
-def test_cached_checkpoints_trains_once_then_loads_the_same_run(tmp_path):
-    from gan_core.experiments.probes import cached_checkpoints
-    kw = dict(recipe="book", seed=3, at=[0, 20, 50], n=7, directory=str(tmp_path))
-    tr1, cp1 = cached_checkpoints(**kw)
-    assert len(list(tmp_path.iterdir())) == 2
-    tr2, cp2 = cached_checkpoints(**kw)
-    assert tr2 is not tr1 and tr2.iteration == 50
-    assert np.array_equal(tr1.G.theta, tr2.G.theta) and np.array_equal(tr1.history.to_array(), tr2.history.to_array())
-    assert all(np.array_equal(a, b) for a, b in zip(cp1["samples"], cp2["samples"]))
-    assert cp1["seconds"] > 0 and cp2["seconds"] == cp1["seconds"]     # the time of the training itself, kept
-    ref = gan_core.Trainer(recipe="book", seed=3).train(60)
-    tr2.train(10)
-    assert np.array_equal(ref.G.theta, tr2.G.theta)                   # a loaded run continues exactly
-    _, cp3 = cached_checkpoints(**{**kw, "n": 8})                       # other settings: trained afresh
-    assert cp3["samples"][0].shape == (8, 10) and len(list(tmp_path.iterdir())) == 4
-    unwritable = tmp_path / "file"
-    unwritable.write_text("x")
-    tr4, _ = cached_checkpoints(**{**kw, "directory": str(unwritable / "sub")})   # cannot write: still works
-    assert tr4.iteration == 50
-
-
-def test_cached_run_key_names_the_blas_kernel(monkeypatch):
-    from gan_core.experiments import probes
-    key = probes._run_key("book", 0, [10], 5, {})
-    assert key == probes._run_key("book", 0, [10], 5, {})
-    monkeypatch.setattr(probes, "_blas_kernels", lambda: "openblas 0.3 Prescott")
-    assert probes._run_key("book", 0, [10], 5, {}) != key             # another kernel: another file
-
-
-def test_shared_run_is_the_cached_seed0_run(monkeypatch):
-    from gan_core.experiments import probes
-    calls = []
-    monkeypatch.setattr(probes, "cached_checkpoints", lambda *a, **k: calls.append((a, k)) or "run")
-    assert probes.shared_run("book") == "run"
-    assert calls == [(("book",), {"seed": 0, "at": probes.SHARED_CHECKPOINTS["book"], "n": 500})]
-    with pytest.raises(ValueError, match=r"^recipe must be one of 'book', 'recommended', got 'other'"):
-        probes.shared_run("other")
-
-
 def test_twin_gap_refuses_a_nudge_that_the_weights_cannot_hold():
     from gan_core.experiments.probes import twin_gap
     its, gaps = twin_gap("book", 20, every=10, nudge=1e-15)

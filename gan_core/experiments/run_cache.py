@@ -1,0 +1,209 @@
+"""A cache on disk for the runs several notebooks show, trained once per machine.
+
+:func:`cached_checkpoints` trains a run through its checkpoints once and reads it back
+afterwards; :func:`shared_run` names the two seed-0 runs of the book (``"book"`` and
+``"recommended"``); :func:`start_shared_runs` trains them in background processes, so
+that notebook 00 can set them going while the reader (or the test suite) carries on.
+A file lock per run makes a second process that asks for a run being trained wait for
+it instead of training it again.
+"""
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from .probes import checkpoints
+
+#: The modules whose code decides what a run computes; a change to any of them invalidates the cache.
+_RUN_SOURCES = ("activations", "config", "data", "errata", "layers", "losses", "mlp", "optim", "recipes", "trainer")
+
+#: The iterations at which the book's two seed-0 runs are sampled (notebooks 00, 04, 05, 07).
+SHARED_CHECKPOINTS = {"book": (0, 300, 1000, 3000, 10000, 30000, 50000),
+                      "recommended": (0, 100, 300, 1000, 2000, 3000, 5000, 10000, 20000)}
+
+
+def cache_directory():
+    """Where :func:`cached_checkpoints` keeps its files: ``$GAN_BASICS_CACHE`` or ``~/.cache/gan_basics``."""
+    return os.environ.get("GAN_BASICS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "gan_basics")
+
+
+def _run_key(recipe, seed, at, n, overrides):
+    from ..recipes import get_recipe
+    digest = hashlib.sha256()
+    config = get_recipe(recipe).replace(**overrides).to_dict()
+    digest.update(json.dumps([recipe, int(seed), [int(a) for a in at], int(n), config], sort_keys=True, default=str).encode())
+    for name in _RUN_SOURCES:
+        module = importlib.import_module(f"gan_core.{name}")
+        with open(os.path.abspath(module.__file__), "rb") as f:
+            digest.update(f.read())
+    digest.update(np.__version__.encode())
+    digest.update(_blas_kernels().encode())
+    return f"{recipe}-seed{int(seed)}-{digest.hexdigest()[:16]}"
+
+
+def _blas_kernels():
+    """The BLAS libraries and the kernels they picked (``OPENBLAS_CORETYPE`` changes the
+    latter, and with it the last digits of every product): part of a cached run's key."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return ""
+    return ";".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}" for i in threadpool_info()
+                    if i.get("user_api") == "blas")
+
+
+def other_blas_kernel():
+    """The OpenBLAS kernel that notebook 04 compares this process's against: ``"Prescott"``
+    (an old, generic x86 kernel), or ``"Sandybridge"`` when ``OPENBLAS_CORETYPE`` already is Prescott."""
+    return "Sandybridge" if os.environ.get("OPENBLAS_CORETYPE", "").lower() == "prescott" else "Prescott"
+
+
+@contextlib.contextmanager
+def _training_lock(path):
+    """Hold an exclusive lock on the file ``path`` (``fcntl.flock``, released when the
+    process ends, however it ends) for the duration of the block. Where there is no
+    ``fcntl`` (Windows) or the file cannot be created, the block runs unlocked."""
+    try:
+        import fcntl
+        handle = open(path, "a")
+    except (ImportError, OSError):
+        handle = None
+    if handle is None:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)   # waits while another process trains this run
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _load(base, at):
+    """The run and checkpoints stored under ``base``, or None where they are missing, unreadable or others."""
+    from ..persistence import RunFileError, load_run
+    try:
+        loaded = load_run(base + ".npz")
+        with np.load(base + "-checkpoints.npz") as f:
+            cp = {"iterations": f["iterations"], "samples": list(f["samples"]), "seconds": float(f["seconds"])}
+    except (FileNotFoundError, RunFileError, OSError, KeyError, ValueError):
+        return None
+    if loaded.iteration == at[-1] and list(cp["iterations"]) == at:
+        return loaded, cp
+    return None
+
+
+def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=None, **overrides):
+    """``(trainer, checkpoints)``: ``Trainer(recipe=recipe, seed=seed, **overrides)`` trained
+    through :func:`~gan_core.experiments.probes.checkpoints` ``at`` the given iterations
+    (default: its ``ITER_NUM``) with ``n`` samples each, computed once and then read back from disk.
+
+    Notebooks 00, 04, 05 and 07 show the same runs; this trains each once and lets
+    the later notebooks (and later executions) read it back. The file name holds a
+    hash of the settings, of the code that trains, of NumPy's version and of the BLAS
+    kernel (``OPENBLAS_CORETYPE``), so a change to any of them trains afresh. A loaded
+    run continues exactly (``gan_core.persistence``), with its history. The
+    checkpoints also hold ``"seconds"``: how long the training (with the checkpoints'
+    sampling) took when it was done. While one process trains a run it holds a lock
+    on ``<name>.lock``; another process asking for the same run waits, then reads it.
+    A cache that cannot be written (a read-only home) is skipped silently.
+    """
+    from ..persistence import save_run
+    from ..trainer import Trainer
+    trainer = Trainer(recipe=recipe, seed=seed, **overrides)
+    at = [trainer.config.ITER_NUM] if at is None else [int(a) for a in at]
+    folder = cache_directory() if directory is None else directory
+    base = os.path.join(folder, _run_key(recipe, seed, at, n, overrides))
+    found = _load(base, at)
+    if found is not None:
+        return found
+    with contextlib.suppress(OSError):
+        os.makedirs(folder, exist_ok=True)
+    with _training_lock(base + ".lock"):
+        found = _load(base, at)           # trained by another process while this one waited
+        if found is not None:
+            return found
+        start = time.perf_counter()
+        cp = checkpoints(trainer, at, n=n)
+        cp["seconds"] = time.perf_counter() - start
+        try:
+            save_run(trainer, base + ".npz")
+            tmp = base + "-checkpoints.part.npz"
+            np.savez(tmp, iterations=cp["iterations"], samples=np.stack(cp["samples"]), seconds=cp["seconds"])
+            os.replace(tmp, base + "-checkpoints.npz")
+        except OSError:
+            pass
+    return trainer, cp
+
+
+def shared_run(recipe):
+    """The seed-0 run of ``recipe`` (``"book"`` or ``"recommended"``) that several notebooks
+    show: ``cached_checkpoints(recipe, seed=0, at=SHARED_CHECKPOINTS[recipe], n=500)``,
+    trained by the first notebook that asks for it and read back by the others."""
+    if recipe not in SHARED_CHECKPOINTS:
+        raise ValueError(f"recipe must be one of {', '.join(map(repr, SHARED_CHECKPOINTS))}, got {recipe!r}")
+    return cached_checkpoints(recipe, seed=0, at=SHARED_CHECKPOINTS[recipe], n=500)
+
+
+def is_cached(recipe):
+    """Whether :func:`shared_run` ``(recipe)`` would find its run's files on disk in this process."""
+    if recipe not in SHARED_CHECKPOINTS:
+        raise ValueError(f"recipe must be one of {', '.join(map(repr, SHARED_CHECKPOINTS))}, got {recipe!r}")
+    base = os.path.join(cache_directory(), _run_key(recipe, 0, SHARED_CHECKPOINTS[recipe], 500, {}))
+    return os.path.exists(base + ".npz") and os.path.exists(base + "-checkpoints.npz")
+
+
+def train_in_background(recipes):
+    """What each process of :func:`start_shared_runs` does: lower its own priority
+    (``os.nice(5)``, where there is one), then ``shared_run(recipe)`` for each of ``recipes``."""
+    if hasattr(os, "nice"):
+        os.nice(5)
+    for recipe in recipes:
+        shared_run(recipe)
+
+
+def start_shared_runs(other_kernel=True):
+    """Start training the shared runs that are not yet cached, in background processes:
+    ``shared_run("recommended")`` then ``shared_run("book")`` in one, and (``other_kernel``)
+    ``shared_run("book")`` under ``OPENBLAS_CORETYPE=other_blas_kernel()`` in a second
+    (notebook 04 compares the two). Returns the started ``subprocess.Popen`` objects.
+
+    Each process trains exactly what the notebook that shows the run would train, into
+    the same cache; a notebook that asks for a run still in training waits for it (the
+    lock of :func:`cached_checkpoints`). The processes run at a lower priority
+    (``nice`` 5), in their own session, so they finish even if this kernel stops;
+    their error output goes to ``background.log`` in the cache. With every run of this
+    kernel cached and ``other_kernel`` False, nothing is started. The first execution
+    of the book on a machine costs about a minute of CPU here; later ones almost none
+    (the second process only finds its run cached).
+    """
+    todo = [r for r in ("recommended", "book") if not is_cached(r)]
+    jobs = [(todo, {})] if todo else []
+    if other_kernel:
+        jobs.append((["book"], {"OPENBLAS_CORETYPE": other_blas_kernel()}))
+    if not jobs:
+        return []
+    folder = cache_directory()
+    with contextlib.suppress(OSError):
+        os.makedirs(folder, exist_ok=True)
+    try:
+        log = open(os.path.join(folder, "background.log"), "ab")
+    except OSError:
+        log = subprocess.DEVNULL
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    started = []
+    for recipes, env in jobs:
+        code = f"from gan_core.experiments.run_cache import train_in_background; train_in_background({recipes!r})"
+        started.append(subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": path, **env},
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                        start_new_session=True))
+    if log is not subprocess.DEVNULL:
+        log.close()
+    return started
