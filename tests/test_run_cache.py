@@ -62,17 +62,20 @@ def test_shared_run_is_the_cached_seed0_run(monkeypatch):
     calls = []
     monkeypatch.setattr(run_cache, "cached_checkpoints", lambda *a, **k: calls.append((a, k)) or "run")
     assert run_cache.shared_run("book") == "run"
-    assert calls == [(("book",), {"seed": 0, "at": run_cache.SHARED_CHECKPOINTS["book"], "n": 500})]
-    with pytest.raises(ValueError, match=r"^recipe must be one of 'book', 'recommended', got 'other'"):
-        run_cache.shared_run("other")
-    with pytest.raises(ValueError, match=r"^recipe must be one of 'book', 'recommended', got 'other'"):
-        run_cache.is_cached("other")
+    assert calls == [(("book",), {"seed": 0, "at": run_cache.SHARED_RUNS["book"][2], "n": 500})]
+    calls.clear()
+    run_cache.shared_run("D too fast")                     # notebook 05's failing run: a recipe with changes
+    assert calls == [(("recommended",), {"seed": 0, "at": (3000,), "n": 500, "ITER_NUM": 3000,
+                                          "step_size_D": 0.02, "step_size_G": 0.0002})]
+    for ask in (run_cache.shared_run, run_cache.is_cached):
+        with pytest.raises(ValueError, match=r"^name must be one of 'book', 'recommended', 'D too fast', got 'other'"):
+            ask("other")
 
 
 def test_is_cached_sees_the_files_of_shared_run(monkeypatch, tmp_path):
     monkeypatch.setenv("GAN_BASICS_CACHE", str(tmp_path))
     assert not run_cache.is_cached("book")
-    base = tmp_path / run_cache._run_key("book", 0, run_cache.SHARED_CHECKPOINTS["book"], 500, {})
+    base = tmp_path / run_cache._run_key("book", 0, run_cache.SHARED_RUNS["book"][2], 500, {})
     (tmp_path / (base.name + ".npz")).write_bytes(b"")
     assert not run_cache.is_cached("book")               # both files are needed
     (tmp_path / (base.name + "-checkpoints.npz")).write_bytes(b"")
@@ -105,18 +108,18 @@ def test_start_shared_runs_starts_what_is_missing(monkeypatch, tmp_path):
 
     assert run_cache.start_shared_runs() == [("process", 1), ("process", 2)]
     (args1, kw1), (args2, kw2) = popen.calls
-    assert args1[:2] == [sys.executable, "-c"] and "train_in_background(['recommended', 'book'])" in args1[2]
+    assert args1[:2] == [sys.executable, "-c"] and "train_in_background(['recommended', 'book', 'D too fast'], 5)" in args1[2]
     assert "OPENBLAS_CORETYPE" not in kw1["env"] and kw2["env"]["OPENBLAS_CORETYPE"] == "Prescott"
-    assert "train_in_background(['book'])" in args2[2]
+    assert "train_in_background(['book'], 15)" in args2[2]         # needed last: the lowest priority
     assert kw1["start_new_session"] and kw1["stdout"] is subprocess.DEVNULL
     package_root = os.path.dirname(os.path.dirname(gan_core.__file__))
     assert kw1["env"]["PYTHONPATH"].split(os.pathsep)[0] == package_root
     assert (tmp_path / "cache" / "background.log").exists()   # where their errors go
 
     popen.calls.clear()
-    cached.add("recommended")
+    cached.update({"recommended", "D too fast"})
     run_cache.start_shared_runs(other_kernel=False)
-    assert len(popen.calls) == 1 and "train_in_background(['book'])" in popen.calls[0][0][2]
+    assert len(popen.calls) == 1 and "train_in_background(['book'], 5)" in popen.calls[0][0][2]
     cached.add("book")
     assert run_cache.start_shared_runs(other_kernel=False) == [] and len(popen.calls) == 1
 
@@ -125,5 +128,5 @@ def test_train_in_background_lowers_its_priority_then_asks_for_each_run(monkeypa
     events = []
     monkeypatch.setattr(run_cache.os, "nice", lambda n: events.append(("nice", n)), raising=False)
     monkeypatch.setattr(run_cache, "shared_run", lambda recipe: events.append(("run", recipe)))
-    run_cache.train_in_background(["recommended", "book"])
-    assert events == [("nice", 5), ("run", "recommended"), ("run", "book")]
+    run_cache.train_in_background(["recommended", "book"], 15)
+    assert events == [("nice", 15), ("run", "recommended"), ("run", "book")]

@@ -23,9 +23,12 @@ from .probes import checkpoints
 #: The modules whose code decides what a run computes; a change to any of them invalidates the cache.
 _RUN_SOURCES = ("activations", "config", "data", "errata", "layers", "losses", "mlp", "optim", "recipes", "trainer")
 
-#: The iterations at which the book's two seed-0 runs are sampled (notebooks 00, 04, 05, 07).
-SHARED_CHECKPOINTS = {"book": (0, 300, 1000, 3000, 10000, 30000, 50000),
-                      "recommended": (0, 100, 300, 1000, 2000, 3000, 5000, 10000, 20000)}
+#: The seed-0 runs that notebooks 00, 04, 05 and 07 show, by name: the recipe, its changes, and the
+#: iterations at which 500 samples are kept. "D too fast" is notebook 05's run that fails on purpose
+#: (D's step size ten times the recommended one, G's a tenth of it, for 3,000 iterations).
+SHARED_RUNS = {"book": ("book", {}, (0, 300, 1000, 3000, 10000, 30000, 50000)),
+               "recommended": ("recommended", {}, (0, 100, 300, 1000, 2000, 3000, 5000, 10000, 20000)),
+               "D too fast": ("recommended", {"ITER_NUM": 3000, "step_size_D": 0.02, "step_size_G": 0.0002}, (3000,))}
 
 
 def cache_directory():
@@ -142,51 +145,58 @@ def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=N
     return trainer, cp
 
 
-def shared_run(recipe):
-    """The seed-0 run of ``recipe`` (``"book"`` or ``"recommended"``) that several notebooks
-    show: ``cached_checkpoints(recipe, seed=0, at=SHARED_CHECKPOINTS[recipe], n=500)``,
-    trained by the first notebook that asks for it and read back by the others."""
-    if recipe not in SHARED_CHECKPOINTS:
-        raise ValueError(f"recipe must be one of {', '.join(map(repr, SHARED_CHECKPOINTS))}, got {recipe!r}")
-    return cached_checkpoints(recipe, seed=0, at=SHARED_CHECKPOINTS[recipe], n=500)
+def _shared(name):
+    if name not in SHARED_RUNS:
+        raise ValueError(f"name must be one of {', '.join(map(repr, SHARED_RUNS))}, got {name!r}")
+    return SHARED_RUNS[name]
 
 
-def is_cached(recipe):
-    """Whether :func:`shared_run` ``(recipe)`` would find its run's files on disk in this process."""
-    if recipe not in SHARED_CHECKPOINTS:
-        raise ValueError(f"recipe must be one of {', '.join(map(repr, SHARED_CHECKPOINTS))}, got {recipe!r}")
-    base = os.path.join(cache_directory(), _run_key(recipe, 0, SHARED_CHECKPOINTS[recipe], 500, {}))
+def shared_run(name):
+    """The seed-0 run ``name`` of :data:`SHARED_RUNS` (``"book"``, ``"recommended"`` or
+    ``"D too fast"``) that several notebooks show: ``cached_checkpoints(recipe, seed=0, at=at,
+    n=500, **changes)`` with that entry's ``(recipe, changes, at)``, trained by the first
+    notebook that asks for it and read back by the others."""
+    recipe, changes, at = _shared(name)
+    return cached_checkpoints(recipe, seed=0, at=at, n=500, **changes)
+
+
+def is_cached(name):
+    """Whether :func:`shared_run` ``(name)`` would find its run's files on disk in this process."""
+    recipe, changes, at = _shared(name)
+    base = os.path.join(cache_directory(), _run_key(recipe, 0, at, 500, changes))
     return os.path.exists(base + ".npz") and os.path.exists(base + "-checkpoints.npz")
 
 
-def train_in_background(recipes):
+def train_in_background(names, niceness=5):
     """What each process of :func:`start_shared_runs` does: lower its own priority
-    (``os.nice(5)``, where there is one), then ``shared_run(recipe)`` for each of ``recipes``."""
+    (``os.nice(niceness)``, where there is one), then ``shared_run(name)`` for each of ``names``."""
     if hasattr(os, "nice"):
-        os.nice(5)
-    for recipe in recipes:
-        shared_run(recipe)
+        os.nice(niceness)
+    for name in names:
+        shared_run(name)
 
 
 def start_shared_runs(other_kernel=True):
     """Start training the shared runs that are not yet cached, in background processes:
-    ``shared_run("recommended")`` then ``shared_run("book")`` in one, and (``other_kernel``)
-    ``shared_run("book")`` under ``OPENBLAS_CORETYPE=other_blas_kernel()`` in a second
-    (notebook 04 compares the two). Returns the started ``subprocess.Popen`` objects.
+    ``shared_run`` of ``"recommended"``, ``"book"`` and ``"D too fast"`` (in the order the
+    notebooks ask for them) in one, and (``other_kernel``) ``shared_run("book")`` under
+    ``OPENBLAS_CORETYPE=other_blas_kernel()`` in a second (notebook 04 compares the two).
+    Returns the started ``subprocess.Popen`` objects.
 
     Each process trains exactly what the notebook that shows the run would train, into
     the same cache; a notebook that asks for a run still in training waits for it (the
-    lock of :func:`cached_checkpoints`). The processes run at a lower priority
-    (``nice`` 5), in their own session, so they finish even if this kernel stops;
+    lock of :func:`cached_checkpoints`). The processes run at a lower priority (``nice``
+    5, and 15 for the second, whose run is needed last), in their own session, so they
+    finish even if this kernel stops;
     their error output goes to ``background.log`` in the cache. With every run of this
     kernel cached and ``other_kernel`` False, nothing is started. The first execution
     of the book on a machine costs about a minute of CPU here; later ones almost none
     (the second process only finds its run cached).
     """
-    todo = [r for r in ("recommended", "book") if not is_cached(r)]
-    jobs = [(todo, {})] if todo else []
+    todo = [name for name in ("recommended", "book", "D too fast") if not is_cached(name)]
+    jobs = [(todo, {}, 5)] if todo else []
     if other_kernel:
-        jobs.append((["book"], {"OPENBLAS_CORETYPE": other_blas_kernel()}))
+        jobs.append((["book"], {"OPENBLAS_CORETYPE": other_blas_kernel()}, 15))
     if not jobs:
         return []
     folder = cache_directory()
@@ -199,8 +209,8 @@ def start_shared_runs(other_kernel=True):
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
     started = []
-    for recipes, env in jobs:
-        code = f"from gan_core.experiments.run_cache import train_in_background; train_in_background({recipes!r})"
+    for names, env, niceness in jobs:
+        code = f"from gan_core.experiments.run_cache import train_in_background; train_in_background({names!r}, {niceness})"
         started.append(subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": path, **env},
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
                                         start_new_session=True))
