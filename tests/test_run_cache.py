@@ -124,6 +124,15 @@ def test_start_shared_runs_starts_what_is_missing(monkeypatch, tmp_path):
     assert run_cache.start_shared_runs(other_kernel=False) == [] and len(popen.calls) == 1
 
 
+def test_start_shared_runs_starts_nothing_where_the_cache_cannot_be_written(monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GAN_BASICS_CACHE", str(blocker / "cache"))        # below a file: cannot be created
+    popen = _Recorder()
+    monkeypatch.setattr(run_cache.subprocess, "Popen", popen)
+    assert run_cache.start_shared_runs() == [] and popen.calls == []
+
+
 def test_train_in_background_lowers_its_priority_then_asks_for_each_run(monkeypatch):
     events = []
     monkeypatch.setattr(run_cache.os, "nice", lambda n: events.append(("nice", n)), raising=False)

@@ -189,9 +189,10 @@ def start_shared_runs(other_kernel=True):
     5, and 15 for the second, whose run is needed last), in their own session, so they
     finish even if this kernel stops;
     their error output goes to ``background.log`` in the cache. With every run of this
-    kernel cached and ``other_kernel`` False, nothing is started. The first execution
-    of the book on a machine costs about a minute of CPU here; later ones almost none
-    (the second process only finds its run cached).
+    kernel cached and ``other_kernel`` False, or with a cache folder that cannot be
+    written (where nothing trained could be kept), nothing is started. On a machine's first
+    execution of the book this is about 40 s of CPU; on later ones almost none (the second
+    process only finds its run cached).
     """
     todo = [name for name in ("recommended", "book", "D too fast") if not is_cached(name)]
     jobs = [(todo, {}, 5)] if todo else []
@@ -204,8 +205,8 @@ def start_shared_runs(other_kernel=True):
         os.makedirs(folder, exist_ok=True)
     try:
         log = open(os.path.join(folder, "background.log"), "ab")
-    except OSError:
-        log = subprocess.DEVNULL
+    except OSError:  # a cache that cannot be written keeps nothing: training in the background would be wasted
+        return []
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
     started = []
@@ -214,6 +215,5 @@ def start_shared_runs(other_kernel=True):
         started.append(subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": path, **env},
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
                                         start_new_session=True))
-    if log is not subprocess.DEVNULL:
-        log.close()
+    log.close()
     return started
