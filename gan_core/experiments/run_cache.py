@@ -1,9 +1,10 @@
 """A cache on disk for the runs several notebooks show, trained once per machine.
 
 :func:`cached_checkpoints` trains a run through its checkpoints once and reads it back
-afterwards; :func:`shared_run` names the two seed-0 runs of the book (``"book"`` and
-``"recommended"``); :func:`start_shared_runs` trains them in background processes, so
-that notebook 00 can set them going while the reader (or the test suite) carries on.
+afterwards; :func:`shared_run` gives the seed-0 runs of :data:`SHARED_RUNS` by name (the
+chapter's ``"book"`` run, the ``"recommended"`` one, and notebook 05's ``"D too fast"``);
+:func:`start_shared_runs` trains them in background processes, so that notebook 00 can
+set them going while the reader (or the test suite) carries on.
 A file lock per run makes a second process that asks for a run being trained wait for
 it instead of training it again.
 """
