@@ -44,11 +44,12 @@ def test_cached_run_key_names_the_blas_kernel(monkeypatch):
 def test_a_process_asking_for_a_run_in_training_waits_and_reads_it(tmp_path):
     kw = dict(recipe="book", seed=2, at=[0, 30], n=5)
     base = os.path.join(str(tmp_path), run_cache._run_key(kw["recipe"], kw["seed"], kw["at"], kw["n"], {}))
-    asker = ("import sys; from gan_core.experiments.run_cache import cached_checkpoints; "
+    asker = ("from gan_core.experiments.run_cache import cached_checkpoints; print('asking', flush=True); "
              f"_, cp = cached_checkpoints(directory={str(tmp_path)!r}, **{kw!r}); print(cp['seconds'])")
     with run_cache._training_lock(base + ".lock"):        # this test "trains" the run meanwhile
         other = subprocess.Popen([sys.executable, "-c", asker], stdout=subprocess.PIPE, text=True)
-        time.sleep(1.5)
+        assert other.stdout.readline() == "asking\n"     # it has imported gan_core and now asks for the run
+        time.sleep(1.0)
         assert other.poll() is None                      # still waiting for the lock, not training
         trainer = gan_core.Trainer(recipe="book", seed=2)
         cp = run_cache.checkpoints(trainer, kw["at"], n=kw["n"])
