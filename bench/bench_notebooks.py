@@ -28,10 +28,11 @@ import tempfile
 import time
 
 import nbformat
-from nbclient import NotebookClient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, os.pardir))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from notebook_client import RepollingNotebookClient  # noqa: E402  (nbclient, without its lost-reply stall)
 TARGET_SECONDS, LIMIT_SECONDS = 60, 120
 CELL_TIMEOUT = 240   # seconds without a reply that count as a stall (see execute)
 
@@ -39,17 +40,16 @@ CELL_TIMEOUT = 240   # seconds without a reply that count as a stall (see execut
 def execute(path, retries=1):
     """Execute the notebook at ``path`` in a fresh kernel: (wall seconds, [(cell seconds, index, first line)]).
 
-    Now and then (a few times in a hundred executions, more often on a loaded machine) the
-    kernel and this client stop hearing each other: the kernel sits idle and the client waits
-    for a reply that never comes. This was seen with ipykernel 7.4 and 6.31 alike. A cell that
-    gives no reply for ``CELL_TIMEOUT`` seconds is such a stall (the book's slowest cell, 00's
-    first training of the recommended run, takes about 25 s): the stall is reported and the
-    notebook executed once more, in a new kernel.
+    The client is ``scripts/notebook_client.py``'s, which does not lose a cell's reply at an
+    ``interact`` cell (plain nbclient does, now and then: see that module). Should a cell still
+    give no reply for ``CELL_TIMEOUT`` seconds (the book's slowest cell, 00's first training of
+    the recommended run, takes about 25 s), the stall is reported and the notebook executed once
+    more, in a new kernel.
     """
     from nbclient.exceptions import CellTimeoutError
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": os.path.dirname(path)}})
+    client = RepollingNotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                     resources={"metadata": {"path": os.path.dirname(path)}})
     start = time.perf_counter()
     try:
         client.execute()

@@ -27,6 +27,9 @@ SCRIPT = ROOT / "scripts" / "build_student.py"
 _spec = importlib.util.spec_from_file_location("build_student", SCRIPT)
 bs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bs)
+_spec = importlib.util.spec_from_file_location("notebook_client", ROOT / "scripts" / "notebook_client.py")
+notebook_client = importlib.util.module_from_spec(_spec)   # nbclient without its lost-reply stall
+_spec.loader.exec_module(notebook_client)
 
 STUB = bs.CODE_STUB
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -330,8 +333,6 @@ def execute(nb, cwd, timeout=600):
     import ipykernel.kernelspec
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
-
     class CurrentEnv(KernelSpecManager):
         def get_kernel_spec(self, kernel_name):
             return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
@@ -342,7 +343,7 @@ def execute(nb, cwd, timeout=600):
     sockets = Path(tempfile.mkdtemp(prefix="gan-student-kernel-"))
     km = KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv(),
                        transport="ipc", ip=str(sockets / "kernel"))
-    client = NotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
+    client = notebook_client.RepollingNotebookClient(nb, km=km, timeout=timeout, resources={"metadata": {"path": str(cwd)}})
     try:
         client.execute(cleanup_kc=True)    # a client handed a km keeps its kernel unless told
     finally:
