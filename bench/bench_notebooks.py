@@ -34,31 +34,22 @@ ROOT = os.path.abspath(os.path.join(HERE, os.pardir))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from notebook_client import RepollingNotebookClient  # noqa: E402  (nbclient, without its lost-reply stall)
 TARGET_SECONDS, LIMIT_SECONDS = 60, 120
-CELL_TIMEOUT = 240   # seconds without a reply that count as a stall (see execute)
+CELL_TIMEOUT = 240   # seconds a cell may take (see execute)
 
 
-def execute(path, retries=1):
+def execute(path):
     """Execute the notebook at ``path`` in a fresh kernel: (wall seconds, [(cell seconds, index, first line)]).
 
     The client is ``scripts/notebook_client.py``'s, which does not lose a cell's reply at an
-    ``interact`` cell (plain nbclient does, now and then: see that module). Should a cell still
-    give no reply for ``CELL_TIMEOUT`` seconds (the book's slowest cell, 00's first training of
-    the recommended run, takes about 25 s), the stall is reported and the notebook executed once
-    more, in a new kernel.
+    ``interact`` cell (plain nbclient does, now and then: see that module). A cell that runs
+    longer than ``CELL_TIMEOUT`` seconds raises nbclient's ``CellTimeoutError`` (the book's
+    slowest cell, 00's first training of the recommended run, takes about 25 s).
     """
-    from nbclient.exceptions import CellTimeoutError
     nb = nbformat.read(path, as_version=4)
     client = RepollingNotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                      resources={"metadata": {"path": os.path.dirname(path)}})
     start = time.perf_counter()
-    try:
-        client.execute()
-    except CellTimeoutError:
-        if not retries:
-            raise
-        print(f"  {os.path.basename(path)}: a cell gave no reply for {CELL_TIMEOUT} s (a stall, not a slow cell); "
-              "executed again in a new kernel", flush=True)
-        return execute(path, retries - 1)
+    client.execute()
     wall = time.perf_counter() - start
     cells = []
     for i, cell in enumerate(nb.cells):

@@ -51,6 +51,12 @@ def _run_key(recipe, seed, at, n, overrides):
     return f"{recipe}-seed{int(seed)}-{digest.hexdigest()[:16]}"
 
 
+def _base(recipe, seed, at, n, overrides, directory=None):
+    """The path, without its suffixes, of the cached files of that run (in ``directory``, default the cache)."""
+    folder = cache_directory() if directory is None else directory
+    return os.path.join(folder, _run_key(recipe, seed, at, n, overrides))
+
+
 def _blas_kernels():
     """The BLAS libraries and the kernels they picked (``OPENBLAS_CORETYPE`` changes the
     latter, and with it the last digits of every product): part of a cached run's key."""
@@ -122,13 +128,12 @@ def cached_checkpoints(recipe="recommended", seed=0, at=None, n=500, directory=N
     from ..trainer import Trainer
     trainer = Trainer(recipe=recipe, seed=seed, **overrides)
     at = [trainer.config.ITER_NUM] if at is None else [int(a) for a in at]
-    folder = cache_directory() if directory is None else directory
-    base = os.path.join(folder, _run_key(recipe, seed, at, n, overrides))
+    base = _base(recipe, seed, at, n, overrides, directory)
     found = _load(base, at)
     if found is not None:
         return found
     with contextlib.suppress(OSError):
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(os.path.dirname(base), exist_ok=True)
     with _training_lock(base + ".lock"):
         found = _load(base, at)           # trained by another process while this one waited
         if found is not None:
@@ -164,7 +169,7 @@ def shared_run(name):
 def is_cached(name):
     """Whether :func:`shared_run` ``(name)`` would find its run's files on disk in this process."""
     recipe, changes, at = _shared(name)
-    base = os.path.join(cache_directory(), _run_key(recipe, 0, at, 500, changes))
+    base = _base(recipe, 0, at, 500, changes)
     return os.path.exists(base + ".npz") and os.path.exists(base + "-checkpoints.npz")
 
 
